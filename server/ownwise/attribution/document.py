@@ -1,0 +1,414 @@
+"""The document mirror and its line tags.
+
+A :class:`TrackedDocument` holds the text of one open document as a list of
+lines (each with its own line break, the last one without) and, beside it, a
+list of the same length with one :class:`~ownwise.attribution.model.Tag` (or
+``None`` for plain human text) per line. An incremental change replaces a
+slice of both lists, so the work per edit is proportional to the edit, not to
+the document (pygls's own ``TextDocument`` re-splits the whole text).
+
+Line breaks are those of LSP: ``\\r\\n``, ``\\r`` and ``\\n``. Columns arrive in
+the negotiated position encoding (UTF-16 unless the client offered another).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_NON_WS = re.compile(r"\S")
+
+UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
+
+
+def split_lines(text: str) -> list[str]:
+    """Split into lines that keep their breaks; the last item has none (maybe "")."""
+    if "\n" not in text and "\r" not in text:
+        return [text]
+    out: list[str] = []
+    pos = 0
+    for m in _BREAK.finditer(text):
+        end = m.end()
+        out.append(text[pos:end])
+        pos = end
+    out.append(text[pos:])
+    return out
+
+
+def content_of(line: str) -> str:
+    """A line without its line break."""
+    if line.endswith("\n"):
+        return line[:-2] if line.endswith("\r\n") else line[:-1]
+    if line.endswith("\r"):
+        return line[:-1]
+    return line
+
+
+def has_text(s: str) -> bool:
+    """True when ``s`` holds anything but whitespace."""
+    return _NON_WS.search(s) is not None
+
+
+def column_to_index(content: str, column: int, encoding: str = UTF16) -> int:
+    """Turn an LSP column into an index into ``content`` (clamped to its length)."""
+    if column <= 0:
+        return 0
+    if encoding == UTF32 or content.isascii():
+        return min(column, len(content))
+    units = 0
+    for i, ch in enumerate(content):
+        if units >= column:
+            return i
+        o = ord(ch)
+        if encoding == UTF16:
+            units += 2 if o > 0xFFFF else 1
+        else:  # UTF-8
+            units += 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
+    return len(content)
+
+
+@dataclass(slots=True)
+class Change:
+    """One content change: replace the range with ``text`` (``range`` None: whole text)."""
+
+    text: str
+    start_line: int = 0
+    start_char: int = 0
+    end_line: int = 0
+    end_char: int = 0
+    whole: bool = False
+
+    @classmethod
+    def replace_all(cls, text: str) -> Change:
+        return cls(text=text, whole=True)
+
+
+@dataclass(slots=True)
+class Thresholds:
+    """When a hint-less change is *suspected* of coming from an AI."""
+
+    min_lines: int = 2
+    min_chars: int = 80
+    suspected_counts_as_ai: bool = False
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    event: EditEvent | None = None
+    warnings: list[str] = field(default_factory=list)
+    restored_lines: int = 0
+    human_chars: int = 0
+    human_lines: int = 0
+
+
+#: hints (and no hint) under which re-inserted text gets its removed tags back
+_RESTORING = frozenset({None, EditKind.UNDO, EditKind.REDO, EditKind.PASTE})
+
+
+def _new_event_id() -> str:
+    return uuid.uuid4().hex
+
+
+class TrackedDocument:
+    """One open document: its text and which of its lines came from an AI."""
+
+    #: how many recently removed tagged blocks are kept for undo/redo and moves
+    REMOVED_CACHE = 32
+    #: how many recently deleted texts are kept to tell a move from an insert
+    DELETED_CACHE = 16
+
+    def __init__(
+        self,
+        uri: str,
+        text: str,
+        *,
+        version: int | None = None,
+        language_id: str = "",
+        encoding: str = UTF16,
+    ) -> None:
+        self.uri = uri
+        self.version = version
+        self.language_id = language_id
+        self.encoding = encoding
+        self.lines: list[str] = split_lines(text)
+        self.tags: list[Tag | None] = [None] * len(self.lines)
+        self.counts = {"ai": 0, "ai_hm": 0, "sus": 0, "sus_hm": 0}
+        self._removed: OrderedDict[str, tuple[Tag | None, ...]] = OrderedDict()
+        self._deleted: deque[str] = deque(maxlen=self.DELETED_CACHE)
+        self.revision = 0  # bumps on every change; lets callers cache derived figures
+
+    # ------------------------------------------------------------------ text
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def text_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    # ---------------------------------------------------------------- counts
+    def _count(self, tags: Iterable[Tag | None], sign: int) -> None:
+        c = self.counts
+        for t in tags:
+            if t is None:
+                continue
+            if t.kind == SUSPECTED:
+                c["sus_hm" if t.human_modified else "sus"] += sign
+            else:
+                c["ai_hm" if t.human_modified else "ai"] += sign
+
+    def ai_lines(self, suspected_counts_as_ai: bool = False) -> int:
+        n = self.counts["ai"]
+        return n + self.counts["sus"] if suspected_counts_as_ai else n
+
+    def human_modified_lines(self, suspected_counts_as_ai: bool = False) -> int:
+        n = self.counts["ai_hm"]
+        return n + self.counts["sus_hm"] if suspected_counts_as_ai else n
+
+    def suspected_lines(self) -> int:
+        return self.counts["sus"] + self.counts["sus_hm"]
+
+    def ranges(self) -> list[AIRange]:
+        """Runs of consecutive lines with the same tag."""
+        out: list[AIRange] = []
+        tags = self.tags
+        i, n = 0, len(tags)
+        while i < n:
+            t = tags[i]
+            if t is None:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and tags[j + 1] == t:
+                j += 1
+            out.append(AIRange(i, j, t.kind, t.source, t.human_modified, t.event))
+            i = j + 1
+        return out
+
+    def restore_ranges(self, ranges: Sequence[AIRange]) -> None:
+        """Put back tags saved for the same text (attribution across restarts)."""
+        self._count(self.tags, -1)
+        tags: list[Tag | None] = [None] * len(self.lines)
+        for r in ranges:
+            tag = Tag(r.kind, r.source, r.event, r.human_modified)
+            for i in range(max(r.start_line, 0), min(r.end_line, len(tags) - 1) + 1):
+                tags[i] = tag
+        self.tags = tags
+        self._count(tags, +1)
+        self.revision += 1
+
+    # ---------------------------------------------------------------- change
+    def _position(self, line: int, char: int, warn: list[str]) -> tuple[int, int]:
+        """Clamp an LSP position to the document; return (line, index)."""
+        last = len(self.lines) - 1
+        if line < 0 or char < 0:
+            warn.append(f"negative position ({line}, {char}) clamped")
+            line, char = max(line, 0), max(char, 0)
+        if line > last:
+            warn.append(f"line {line} is past the end ({last}); clamped to the end")
+            return last, len(content_of(self.lines[last]))
+        content = content_of(self.lines[line])
+        idx = column_to_index(content, char, self.encoding)
+        return line, idx
+
+    def apply(
+        self,
+        changes: Sequence[Change],
+        hint: EditKind | None = None,
+        source: str | None = None,
+        *,
+        version: int | None = None,
+        thresholds: Thresholds | None = None,
+        new_event_id: Callable[[], str] = _new_event_id,
+    ) -> ApplyResult:
+        """Apply one ``didChange`` (its content changes in order) with its hint."""
+        th = thresholds or Thresholds()
+        result = ApplyResult()
+        ai = hint is not None and hint.is_ai
+        event_id = new_event_id()
+        tagged = chars = 0
+        texts: list[str] = []
+        for ch in changes:
+            n = self._apply_one(ch, hint, source, event_id, th, result)
+            if n:
+                tagged += n
+                chars += len(ch.text)
+                texts.append(ch.text)
+        if version is not None:
+            self.version = version
+        self.revision += 1
+        if tagged:
+            joined = "".join(texts)
+            result.event = EditEvent(
+                id=event_id,
+                kind=hint.value if ai and hint is not None else SUSPECTED,
+                source=source if ai else None,
+                ai=ai or th.suspected_counts_as_ai,
+                lines=tagged,
+                chars=chars,
+                content_hash=hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest(),
+                text_sample=snippet_of(joined),
+                version=version,
+            )
+        return result
+
+    def _apply_one(
+        self,
+        ch: Change,
+        hint: EditKind | None,
+        source: str | None,
+        event_id: str,
+        th: Thresholds,
+        result: ApplyResult,
+    ) -> int:
+        """Apply one content change; return how many lines it tagged new."""
+        lines, tags = self.lines, self.tags
+        warn = result.warnings
+        if ch.whole:
+            sl, si = 0, 0
+            el = len(lines) - 1
+            ei = len(content_of(lines[el]))
+        else:
+            sl, si = self._position(ch.start_line, ch.start_char, warn)
+            el, ei = self._position(ch.end_line, ch.end_char, warn)
+            if (el, ei) < (sl, si):
+                warn.append("range end before its start; swapped")
+                sl, si, el, ei = el, ei, sl, si
+        text = ch.text
+        first = lines[sl]
+        last_line = lines[el]
+        if sl == el:
+            removed = first[si:ei]
+        else:
+            removed = first[si:] + "".join(lines[sl + 1 : el]) + last_line[:ei]
+        removed_from = sl
+        if sl == el:
+            del_first = del_last = has_text(removed)
+        else:
+            del_first = has_text(content_of(first[si:]))
+            del_last = has_text(last_line[:ei])
+        prefix = first[:si]
+        suffix = last_line[ei:]
+        # A "\n" landing right after a line that ends in "\r" joins it into one
+        # break: widen the window to that line so the split stays exact.
+        if si == 0 and sl > 0 and lines[sl - 1].endswith("\r"):
+            if (text or suffix).startswith("\n"):
+                sl -= 1
+                prefix = lines[sl]
+        combined = prefix + text + suffix
+        new = split_lines(combined)
+        is_last = el == len(lines) - 1
+        if not is_last:
+            new.pop()  # combined ends with el's line break: nothing after it
+        old_tags = tags[sl : el + 1]
+        m = len(new)
+
+        ins_text_nonws = has_text(text)
+        del_nonws = has_text(removed)
+        whitespace_only = not ins_text_nonws and not del_nonws
+
+        # Remember removed tagged text for undo/redo and moves.
+        if del_nonws:
+            if any(t is not None for t in old_tags):
+                key = removed
+                self._removed[key] = self._removed_tags_for(
+                    removed, tags[removed_from : el + 1]
+                )
+                self._removed.move_to_end(key)
+                while len(self._removed) > self.REMOVED_CACHE:
+                    self._removed.popitem(last=False)
+            self._deleted.append(_squash(removed))
+
+        # Where each new line's inserted part lies in ``combined``.
+        ins_a = len(prefix)
+        ins_b = ins_a + len(text)
+
+        ai = hint is not None and hint.is_ai
+        restored = None
+        if ins_text_nonws and hint in _RESTORING:
+            restored = self._removed.get(text)
+        suspect = False
+        if hint is None and not restored and ins_text_nonws and not ai:
+            nonws_lines = sum(1 for piece in split_lines(text) if has_text(piece))
+            if nonws_lines >= th.min_lines or len(_squash(text)) >= th.min_chars:
+                suspect = _squash(text) not in self._deleted
+        fmt = hint is EditKind.FORMAT or (whitespace_only and not ai)
+
+        # Tags carried over from the old first and last lines.
+        carry_first = old_tags[0] if has_text(content_of(prefix)) else None
+        carry_last = old_tags[-1] if has_text(content_of(suffix)) else None
+        if m == 1:
+            if carry_first is None:
+                carry_first, del_first = carry_last, del_last
+            del_last = del_first
+        new_tags: list[Tag | None] = [None] * m
+        tagged = 0
+        restored_pieces = None
+        if restored is not None:
+            restored_pieces = split_lines(text)
+        pos = 0
+        ai_tag = Tag(hint.value, source, event_id) if ai and hint else None
+        sus_tag = Tag(SUSPECTED, None, event_id) if suspect else None
+        human_chars = 0
+        for j in range(m):
+            line = new[j]
+            a, b = pos, pos + len(line)
+            pos = b
+            lo, hi = max(a, ins_a), min(b, ins_b)
+            ins_piece = combined[lo:hi] if lo < hi else ""
+            ins_has = has_text(ins_piece)
+            middle = 0 < j < m - 1
+            carried = carry_first if j == 0 else (carry_last if j == m - 1 else None)
+            if ai_tag is not None:
+                if ins_has or (middle and lo < hi):
+                    new_tags[j] = ai_tag
+                    tagged += 1
+                else:
+                    new_tags[j] = carried
+            elif restored_pieces is not None and j < len(restored_pieces) and (
+                ins_has or middle
+            ):
+                rtag = restored[j] if j < len(restored) else None
+                new_tags[j] = rtag if rtag is not None else carried
+                if rtag is not None:
+                    result.restored_lines += 1
+            elif sus_tag is not None and (ins_has or middle):
+                new_tags[j] = sus_tag
+                tagged += 1
+            elif fmt:
+                if carried is None and old_tags:
+                    carried = old_tags[min(j, len(old_tags) - 1)]
+                new_tags[j] = carried
+            else:
+                touched = ins_has or (j == 0 and del_first) or (j == m - 1 and del_last)
+                if carried is not None and touched:
+                    carried = carried.modified()
+                new_tags[j] = carried
+                if ins_has:
+                    human_chars += len(_squash(ins_piece))
+        if not ai and not suspect and restored is None and not fmt:
+            result.human_chars += human_chars
+            result.human_lines += sum(1 for p in split_lines(text) if has_text(p))
+
+        self._count(old_tags, -1)
+        lines[sl : el + 1] = new
+        tags[sl : el + 1] = new_tags
+        self._count(new_tags, +1)
+        return tagged
+
+    @staticmethod
+    def _removed_tags_for(removed: str, old_tags: list[Tag | None]) -> tuple[Tag | None, ...]:
+        """Tags of the removed text's lines, piece by piece."""
+        pieces = split_lines(removed)
+        return tuple(old_tags[i] if i < len(old_tags) else None for i in range(len(pieces)))
+
+
+def _squash(s: str) -> str:
+    """``s`` without any whitespace (to compare texts that moved)."""
+    return "".join(s.split())
