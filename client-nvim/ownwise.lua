@@ -1,0 +1,69 @@
+-- ownwise for Neovim 0.7+: attach the ownwise language server to every file
+-- buffer and give two commands:
+--   :OwnwiseInfo             the file's ownership class, why, and its AI lines
+--   :OwnwiseHint {kind}      tell the server the next change came from an AI
+--                            (inlineCompletion, chatEdit, agentEdit, ...)
+-- Usage: luafile client-nvim/ownwise.lua, then lua Ownwise.setup{cmd=..., root=...}
+Ownwise = Ownwise or {}
+
+function Ownwise.setup(opts)
+  opts = opts or {}
+  local root = opts.root or vim.fn.getcwd()
+  Ownwise.client_id = vim.lsp.start_client({
+    name = "ownwise",
+    cmd = opts.cmd or { "ownwise", "serve" },
+    cmd_env = opts.cmd_env,
+    root_dir = root,
+    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ":t") } },
+    init_options = opts.init_options or {},
+    flags = { debounce_text_changes = 0, allow_incremental_sync = true },
+    handlers = {
+      ["ownwise/status"] = function(_, result)
+        if result then
+          vim.b[vim.uri_to_bufnr(result.uri)].ownwise_status = result
+        end
+      end,
+    },
+  })
+  vim.cmd([[augroup ownwise
+    autocmd!
+    autocmd BufEnter * lua Ownwise.attach(vim.api.nvim_get_current_buf())
+  augroup END]])
+  vim.cmd([[command! OwnwiseInfo lua Ownwise.info()]])
+  vim.cmd([[command! -nargs=1 OwnwiseHint lua Ownwise.hint(<q-args>)]])
+  Ownwise.attach(vim.api.nvim_get_current_buf())
+  return Ownwise.client_id
+end
+
+function Ownwise.client()
+  return vim.lsp.get_client_by_id(Ownwise.client_id)
+end
+
+function Ownwise.attach(buf)
+  if vim.bo[buf].buftype == "" and vim.api.nvim_buf_get_name(buf) ~= "" then
+    vim.lsp.buf_attach_client(buf, Ownwise.client_id)
+  end
+end
+
+function Ownwise.hint(kind, source)
+  local buf = vim.api.nvim_get_current_buf()
+  Ownwise.client().notify("ownwise/editHint", { uri = vim.uri_from_bufnr(buf), kind = kind, source = source })
+end
+
+function Ownwise.file_info(buf)
+  buf = buf or vim.api.nvim_get_current_buf()
+  local res = Ownwise.client().request_sync("ownwise/fileInfo", { uri = vim.uri_from_bufnr(buf) }, 5000, buf)
+  return res and res.result, res and res.err
+end
+
+function Ownwise.info()
+  local info, err = Ownwise.file_info()
+  if not info then
+    vim.notify("ownwise: " .. vim.inspect(err), vim.log.levels.ERROR)
+    return
+  end
+  vim.notify(string.format("ownwise: %s (%s)\nAI lines %d, human-modified %d, suspected %d",
+    info.ownershipClass, info.rule, info.aiLines, info.humanModifiedLines, info.suspectedLines))
+end
+
+return Ownwise

@@ -1,0 +1,3 @@
+#!/usr/bin/env sh
+# one-off script: transient
+echo seeding

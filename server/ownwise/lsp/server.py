@@ -1,0 +1,277 @@
+"""OwnwiseServer: pygls glue around the pure :class:`~ownwise.engine.Engine`.
+
+Handlers take the server as their first parameter (``ls``); there is no
+global server object. Documents are mirrored by the engine, not by pygls's
+workspace (whose ``TextDocument`` rewrites the whole text on every change).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pydantic import ValidationError
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage
+
+from .. import __version__
+from ..attribution import Change
+from ..engine import Engine, uri_to_path
+from ..ownership import OwnershipClass
+from ..settings import Settings, parse_settings
+from . import protocol as P
+from .logs import setup_logging
+
+log = logging.getLogger("ownwise.lsp")
+
+
+class OwnwiseProtocol(LanguageServerProtocol):
+    """pygls's protocol, minus its document mirror, with raw params for ownwise/*."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (h := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield h, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (h := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield h, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (h := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield h, (params,), None
+
+    def structure_message(self, data: dict[str, Any]):
+        method = data.get("method") if "jsonrpc" in data else None
+        if isinstance(method, str) and method.startswith("ownwise/"):
+            # Our own methods keep their params as plain JSON; handlers validate them.
+            params = data.get("params")
+            if "id" in data:
+                return JsonRPCRequestMessage(id=data["id"], method=method,
+                                             jsonrpc=data["jsonrpc"], params=params)
+            return JsonRPCNotification(method=method, jsonrpc=data["jsonrpc"], params=params)
+        try:
+            return super().structure_message(data)
+        except Exception as exc:
+            if "jsonrpc" in data and "id" in data and "method" in data:
+                # A request whose params do not fit its type: answer it, don't leave it hanging.
+                err = JsonRpcInvalidParams.of(exc) if not isinstance(exc, JsonRpcInvalidParams) else exc
+                self._send_response(data["id"], error=err.to_response_error())
+            log.error("malformed %s message ignored: %s", data.get("method", "?"), exc)
+            raise
+
+
+class OwnwiseServer(LanguageServer):
+    def __init__(self, *, db_path: Path | None = None, clock=None) -> None:
+        super().__init__("ownwise", __version__, protocol_cls=OwnwiseProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.connected = False
+        self.init_options: dict[str, Any] = {}
+        kwargs = {"clock": clock} if clock else {}
+        self.engine = Engine(db_path=db_path, notify_user=self.tell_user, **kwargs)
+        self._flusher: asyncio.Task | None = None
+
+    # -------------------------------------------------------------- output
+    def tell_user(self, level: str, message: str) -> None:
+        kind = {"error": types.MessageType.Error, "warning": types.MessageType.Warning}.get(
+            level, types.MessageType.Info)
+        if self.connected:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # Log, don't pop up: a malformed message is the client's bug, not the user's.
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+
+    def send_status(self, uri: str) -> None:
+        status = self.engine.status_if_changed(uri)
+        if status is not None:
+            self.protocol.notify(P.STATUS, status)
+
+    # -------------------------------------------------------------- timers
+    def start_flusher(self) -> None:
+        if self._flusher is None:
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_loop())
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.engine.settings.flush_interval_seconds)
+            try:
+                self.engine.flush()
+                if self.engine.poll_config():
+                    for uri in list(self.engine.docs):
+                        self.send_status(uri)
+            except Exception:  # noqa: BLE001 - the loop must survive anything
+                log.exception("periodic flush failed")
+
+    def shutdown(self) -> None:
+        try:
+            self.engine.shutdown()
+        except Exception:  # noqa: BLE001
+            log.exception("final flush failed")
+        super().shutdown()
+
+    # ------------------------------------------------------------ settings
+    def apply_settings(self, raw: Any) -> None:
+        settings, errors = parse_settings(raw)
+        errors += self.engine.apply_settings(settings)
+        setup_logging(self, settings.log_level)
+        for e in errors:
+            log.error("%s", e)
+        if errors:
+            self.tell_user("error", "ownwise: " + "; ".join(errors))
+        for uri in list(self.engine.docs):
+            self.send_status(uri)
+
+
+def _merge(base: dict[str, Any], over: Any) -> dict[str, Any]:
+    if not isinstance(over, dict):
+        return base
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
+    return out
+
+
+def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
+    server = OwnwiseServer(db_path=db_path, clock=clock)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: OwnwiseServer, params: types.InitializeParams) -> None:
+        ls.connected = True
+        setup_logging(ls)
+        opts = params.initialization_options if isinstance(params.initialization_options, dict) else {}
+        ls.init_options = {k: v for k, v in opts.items() if k != "databasePath"}
+        db = opts.get("databasePath")
+        if isinstance(db, str) and db:
+            ls.engine.db_path = Path(db).expanduser()
+        elif ls.engine.db_path is None and os.environ.get("OWNWISE_DB"):
+            ls.engine.db_path = Path(os.environ["OWNWISE_DB"]).expanduser()
+        ls.engine.open_store()
+        enc = ls.protocol.workspace.position_encoding
+        ls.engine.position_encoding = getattr(enc, "value", enc) or "utf-16"
+        roots = [uri_to_path(f.uri) for f in params.workspace_folders or []]
+        if not roots and params.root_uri:
+            roots = [uri_to_path(params.root_uri)]
+        ls.engine.set_workspace_folders([r for r in roots if r is not None])
+        ls.apply_settings(ls.init_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: OwnwiseServer, params: types.InitializedParams) -> None:
+        ls.start_flusher()
+        await pull_configuration(ls)
+
+    async def pull_configuration(ls: OwnwiseServer, pushed: Any = None) -> None:
+        caps = ls.client_capabilities.workspace
+        raw: Any = pushed
+        if caps is not None and caps.configuration:
+            try:
+                result = await ls.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section="ownwise")]))
+                raw = result[0] if result else None
+            except Exception as exc:  # noqa: BLE001
+                log.warning("workspace/configuration failed: %s", exc)
+        if raw is None and pushed is None:
+            return
+        ls.apply_settings(_merge(ls.init_options, raw))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: OwnwiseServer, params: types.DidChangeConfigurationParams) -> None:
+        pushed = params.settings.get("ownwise") if isinstance(params.settings, dict) else None
+        await pull_configuration(ls, pushed)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: OwnwiseServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        roots = set(ls.engine.roots)
+        roots -= {uri_to_path(f.uri) for f in params.event.removed}
+        roots |= {uri_to_path(f.uri) for f in params.event.added}
+        ls.engine.set_workspace_folders([r for r in roots if r is not None])
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: OwnwiseServer, *args) -> None:
+        ls.engine.shutdown()
+
+    # ----------------------------------------------------------- documents
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: OwnwiseServer, params: types.DidOpenTextDocumentParams) -> None:
+        td = params.text_document
+        ls.engine.open(td.uri, td.text, td.version, td.language_id)
+        ls.send_status(td.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: OwnwiseServer, params: types.DidChangeTextDocumentParams) -> None:
+        changes = []
+        for c in params.content_changes:
+            rng = getattr(c, "range", None)
+            if rng is None:
+                changes.append(Change.replace_all(c.text))
+            else:
+                changes.append(Change(c.text, rng.start.line, rng.start.character,
+                                      rng.end.line, rng.end.character))
+        uri = params.text_document.uri
+        if ls.engine.change(uri, params.text_document.version, changes) is not None:
+            ls.send_status(uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: OwnwiseServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.engine.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: OwnwiseServer, params: types.DidSaveTextDocumentParams) -> None:
+        path = uri_to_path(params.text_document.uri)
+        if path is not None and path.name in (".ownwise.toml", "pyproject.toml"):
+            if ls.engine.poll_config():
+                for uri in list(ls.engine.docs):
+                    ls.send_status(uri)
+
+    # ------------------------------------------------------------- ownwise
+    @server.feature(P.EDIT_HINT)
+    def edit_hint(ls: OwnwiseServer, params: Any) -> None:
+        try:
+            hint = P.EditHintParams.model_validate(params)
+        except ValidationError as exc:
+            log.warning("ownwise/editHint ignored, invalid params %r: %s", params, _brief(exc))
+            return
+        ls.engine.hint(hint.uri, hint.kind, hint.source, hint.version)
+
+    @server.feature(P.FILE_INFO)
+    def file_info(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
+        try:
+            p = P.FileInfoParams.model_validate(params)
+        except ValidationError as exc:
+            raise JsonRpcInvalidParams(f"ownwise/fileInfo: {_brief(exc)}") from None
+        return ls.engine.file_info(p.uri)
+
+    @server.command(P.CMD_OWNERSHIP_SET)
+    def ownership_set(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:
+        try:
+            a = P.OwnershipSetArgs.model_validate(args[0] if args else None)
+        except ValidationError as exc:
+            raise JsonRpcInvalidParams(f"{P.CMD_OWNERSHIP_SET}: {_brief(exc)}") from None
+        try:
+            d = ls.engine.set_override(a.uri, OwnershipClass(a.cls) if a.cls else None)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from None
+        ls.send_status(a.uri)
+        return {"ownershipClass": d.cls.value, "rule": d.rule}
+
+    return server
+
+
+def _brief(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'params'}: {e['msg']}" for e in exc.errors())
+
+
+def serve() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    build_server().start_io()
+
+
+__all__ = ["OwnwiseServer", "Settings", "build_server", "serve"]

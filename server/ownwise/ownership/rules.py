@@ -1,0 +1,431 @@
+"""The Ownership Matrix: classes, rules, the built-in defaults and the classifier.
+
+Every file is *transient* (use AI freely), *repeatable* (known patterns: CRUD,
+test scaffolding) or *core* (own the thinking).  A :class:`Classifier` decides
+which, from these sources, strongest first:
+
+1. a per-file override (passed to :meth:`Classifier.classify`),
+2. the workspace's rules (``.ownwise.toml`` or ``[tool.ownwise]`` in
+   ``pyproject.toml``, see :mod:`ownwise.ownership.config`),
+3. the client settings ``ownership.rules``,
+4. :data:`DEFAULT_RULES`.
+
+Within one source the first matching rule wins.  Globs use gitignore
+semantics and are matched against the workspace-relative posix path.
+
+Pure Python: no protocol, no storage.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+import pathspec
+
+__all__ = [
+    "DEFAULT_GROUPS",
+    "DEFAULT_RULES",
+    "Classifier",
+    "ConfigError",
+    "Decision",
+    "DefaultGroup",
+    "OwnershipClass",
+    "Rule",
+    "validate_glob",
+]
+
+
+class OwnershipClass(str, Enum):
+    """How much of the thinking in a file the user should own."""
+
+    TRANSIENT = "transient"
+    REPEATABLE = "repeatable"
+    CORE = "core"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# --------------------------------------------------------------------------
+# Globs
+
+
+def validate_glob(glob: object) -> str | None:
+    """Return why *glob* cannot be used as a rule's glob, or ``None`` if it can."""
+    if not isinstance(glob, str):
+        return f"glob must be a string, not {_type_name(glob)}"
+    if not glob.strip():
+        return "glob is empty"
+    if glob != glob.strip():
+        return f"glob {glob!r} has leading or trailing whitespace"
+    if "\n" in glob or "\r" in glob:
+        return f"glob {glob!r} contains a line break"
+    if glob.startswith("#"):
+        return f"glob {glob!r} starts with '#', which gitignore reads as a comment"
+    if glob.startswith("!"):
+        return (
+            f"glob {glob!r} is negated ('!'); negation is not supported in rules, "
+            "put a more specific rule first instead"
+        )
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines([glob])
+    except Exception as exc:  # pathspec raises its own error types
+        return f"glob {glob!r} is not a valid gitignore pattern ({exc})"
+    if not spec.patterns or spec.patterns[0].include is None:
+        return f"glob {glob!r} is not a valid gitignore pattern (it matches nothing)"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _compile(glob: str, case_sensitive: bool) -> pathspec.GitIgnoreSpec:
+    problem = validate_glob(glob)
+    if problem is not None:
+        raise ValueError(problem)
+    return pathspec.GitIgnoreSpec.from_lines([glob if case_sensitive else glob.lower()])
+
+
+def _type_name(value: object) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "an array",
+        dict: "a table",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+# --------------------------------------------------------------------------
+# Rules and decisions
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One ``glob -> class`` rule and where it was written.
+
+    ``origin`` is e.g. ``"/abs/ws/.ownwise.toml:12"``,
+    ``"settings ownership.rules[0]"`` or ``"built-in default: tests"``.
+    ``case_sensitive`` is ``True`` for user rules (gitignore semantics); the
+    built-in defaults are matched case-insensitively.
+
+    Constructing a rule with an unusable glob raises :class:`ValueError`
+    (see :func:`validate_glob`); ``cls`` may be given as its string value.
+    """
+
+    glob: str
+    cls: OwnershipClass
+    origin: str
+    case_sensitive: bool = True
+    _spec: pathspec.GitIgnoreSpec = field(
+        init=False, repr=False, compare=False, hash=False, default=None  # type: ignore[assignment]
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cls, OwnershipClass):
+            object.__setattr__(self, "cls", OwnershipClass(self.cls))
+        object.__setattr__(self, "_spec", _compile(self.glob, self.case_sensitive))
+
+    def matches(self, relpath: str) -> bool:
+        """Whether the workspace-relative posix path *relpath* matches the glob."""
+        if relpath.startswith("./"):
+            relpath = relpath[2:]
+        if not self.case_sensitive:
+            relpath = relpath.lower()
+        return self._spec.match_file(relpath)
+
+    def describe(self) -> str:
+        """E.g. ``"/ws/.ownwise.toml:12 (glob 'src/core/**' -> core)"``."""
+        return f"{self.origin} (glob '{self.glob}' -> {self.cls.value})"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The class of a file and why.
+
+    ``source`` is ``"override"``, ``"workspace"``, ``"settings"`` or
+    ``"default"``; ``rule`` is human readable and names the file and line, the
+    settings index or the built-in default that decided.
+    """
+
+    cls: OwnershipClass
+    source: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class ConfigError:
+    """A problem in a rules file; ``line`` is 1-based, ``None`` if unknown."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+# --------------------------------------------------------------------------
+# Built-in defaults
+
+
+@dataclass(frozen=True)
+class DefaultGroup:
+    """A named group of built-in default globs sharing one class and reason."""
+
+    name: str
+    cls: OwnershipClass
+    reason: str
+    globs: tuple[str, ...]
+
+
+_T, _R, _C = OwnershipClass.TRANSIENT, OwnershipClass.REPEATABLE, OwnershipClass.CORE
+
+_SOURCE_EXTENSIONS = (
+    # Python
+    "py", "pyi", "pyx",
+    # JavaScript / TypeScript and front-end components
+    "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "vue", "svelte",
+    # Systems languages
+    "go", "rs", "c", "h", "cc", "cpp", "cxx", "hh", "hpp", "hxx", "cu", "zig", "nim",
+    # JVM and .NET
+    "java", "kt", "kts", "scala", "groovy", "clj", "cljs", "cljc", "cs", "fs", "vb",
+    # Apple
+    "swift", "m", "mm",
+    # Scripting and dynamic languages
+    "rb", "php", "lua", "pl", "pm", "dart", "jl", "r",
+    # Functional languages
+    "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "elm", "fsx",
+    # Data and contracts
+    "sql", "sol",
+)  # fmt: skip
+
+DEFAULT_GROUPS: tuple[DefaultGroup, ...] = (
+    DefaultGroup(
+        "generated code",
+        _T,
+        "Written by a generator, never by hand; regenerate it rather than own it.",
+        (
+            "*_pb2.py", "*_pb2.pyi", "*_pb2_grpc.py", "*.pb.go", "*.generated.*",
+            "*.g.dart", "*.freezed.dart", "*.min.js", "*.min.css", "*.map",
+            "generated/", "gen/",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "vendored or built files",
+        _T,
+        "Someone else's code or build output; nothing in it is yours to understand.",
+        ("vendor/", "third_party/", "node_modules/", "dist/", "build/"),
+    ),
+    DefaultGroup(
+        "lock files",
+        _T,
+        "Written by the package manager.",
+        (
+            "*.lock", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml",
+            "bun.lockb", "go.sum",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "tests",
+        _R,
+        "Test scaffolding follows known patterns; what a test checks is worth "
+        "deciding yourself, the scaffolding around it is not.",
+        (
+            "test_*.py", "*_test.py", "*_test.go", "*.test.*", "*.spec.*",
+            "conftest.py", "tests/", "test/", "__tests__/", "spec/",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "test fixtures",
+        _R,
+        "Sample data and fixtures for tests follow the shape of the code they feed.",
+        ("fixtures/",),
+    ),
+    DefaultGroup(
+        "migrations",
+        _R,
+        "Schema migrations follow the model changes they encode; mostly mechanical.",
+        ("migrations/", "alembic/", "**/db/migrate/"),
+    ),
+    DefaultGroup(
+        "infrastructure",
+        _T,
+        "Build, container, CI and deployment files: one-off configuration, "
+        "looked up rather than designed.",
+        (
+            "Dockerfile*", "*.dockerfile", "docker-compose*", "compose.yaml",
+            "compose.yml", "Makefile", "GNUmakefile", "*.mk", ".github/",
+            ".gitlab-ci.yml", "*.tf", "*.tfvars", "k8s/", "helm/", "infra/",
+            "deploy/",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "configuration",
+        _T,
+        "Configuration files: looked up, not designed.",
+        ("*.json", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", ".env*"),
+    ),
+    DefaultGroup(
+        "scripts",
+        _T,
+        "One-off and glue scripts: useful once, not where the thinking lives.",
+        ("scripts/", "*.sh", "*.bash", "*.zsh", "*.fish", "*.ps1", "*.bat", "*.cmd"),
+    ),
+    DefaultGroup(
+        "project boilerplate",
+        _T,
+        "Packaging and task-runner entry points, written once from a template.",
+        (
+            "setup.py", "noxfile.py", "/tasks.py", "fabfile.py", "manage.py",
+            "**/docs/conf.py",
+        ),
+    ),
+    DefaultGroup(
+        "documentation",
+        _T,
+        "Prose rather than code.",
+        ("*.md", "*.rst", "*.txt", "*.adoc"),
+    ),
+    DefaultGroup(
+        "CRUD layer",
+        _R,
+        "Routes, controllers, serializers, schemas and admin/form glue repeat the "
+        "same shapes across a code base; learn the pattern once.",
+        (
+            "routes/", "*routes.*", "controllers/", "*controller.*", "serializers/",
+            "*serializer*.*", "schemas/", "*schema.*", "*schemas.*", "crud/",
+            "*crud*.*", "views.py", "urls.py", "admin.py", "forms.py",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "source code",
+        _C,
+        "Any other source code is where the design lives: own the thinking.",
+        tuple(f"*.{ext}" for ext in _SOURCE_EXTENSIONS),
+    ),
+    DefaultGroup(
+        "not recognised as source code",
+        _T,
+        "Anything else (assets, data, templates, unknown extensions) is not "
+        "recognised as source code.",
+        ("*",),
+    ),
+)
+
+#: The built-in defaults, in order (first match wins); matched case-insensitively.
+DEFAULT_RULES: list[Rule] = [
+    Rule(glob, group.cls, f"built-in default: {group.name}", case_sensitive=False)
+    for group in DEFAULT_GROUPS
+    for glob in group.globs
+]
+
+
+# --------------------------------------------------------------------------
+# Classifier
+
+
+def _normalise(path: Path | str) -> Path:
+    """Lexically normalised (``..`` removed), without resolving symlinks.
+
+    A relative path stays relative: it is never inside a workspace root (the
+    server's working directory says nothing about where a document lives).
+    """
+    return Path(os.path.normpath(os.fspath(path)))
+
+
+def _normalise_root(root: Path | str) -> Path:
+    return Path(os.path.normpath(os.path.abspath(os.fspath(root))))
+
+
+class Classifier:
+    """Classifies paths from override, workspace, settings and default rules."""
+
+    def __init__(self, defaults: list[Rule] = DEFAULT_RULES) -> None:
+        self._defaults: tuple[Rule, ...] = tuple(defaults)
+        self._workspaces: dict[Path, tuple[Rule, ...]] = {}
+        self._settings: tuple[Rule, ...] = ()
+
+    # -- configuration ----------------------------------------------------
+
+    def set_workspace_rules(self, root: Path, rules: list[Rule]) -> None:
+        """Register *root* as a workspace root with its rules (may be empty)."""
+        self._workspaces = {**self._workspaces, _normalise_root(root): tuple(rules)}
+
+    def remove_workspace(self, root: Path) -> None:
+        """Forget a workspace root and its rules (no error if unknown)."""
+        root = _normalise_root(root)
+        self._workspaces = {r: v for r, v in self._workspaces.items() if r != root}
+
+    def set_settings_rules(self, rules: list[Rule]) -> None:
+        """Replace the rules from the client settings ``ownership.rules``."""
+        self._settings = tuple(rules)
+
+    def workspace_roots(self) -> list[Path]:
+        """The registered roots (absolute, normalised), in registration order."""
+        return list(self._workspaces)
+
+    def workspace_rules(self, root: Path) -> list[Rule]:
+        return list(self._workspaces.get(_normalise_root(root), ()))
+
+    def settings_rules(self) -> list[Rule]:
+        return list(self._settings)
+
+    def default_rules(self) -> list[Rule]:
+        return list(self._defaults)
+
+    # -- lookups ----------------------------------------------------------
+
+    def workspace_root_for(self, path: Path) -> Path | None:
+        """The longest registered root that contains *path* (or is *path*).
+
+        ``None`` outside every root, and always for a relative path.
+        """
+        path = _normalise(path)
+        if not path.is_absolute():
+            return None
+        best: Path | None = None
+        for root in self._workspaces:
+            if path.is_relative_to(root) and (best is None or len(root.parts) > len(best.parts)):
+                best = root
+        return best
+
+    def relpath(self, path: Path) -> str:
+        """The posix path rules are matched against for *path*.
+
+        Relative to its workspace root; outside any root, the absolute path
+        without the leading ``/`` (a relative path: as given, normalised).
+        """
+        path = _normalise(path)
+        root = self.workspace_root_for(path)
+        if root is None:
+            return path.as_posix().lstrip("/")
+        return path.relative_to(root).as_posix()
+
+    def classify(self, path: Path, *, override: OwnershipClass | None = None) -> Decision:
+        """Decide the class of *path*; see the module docstring for precedence."""
+        if override is not None:
+            return Decision(OwnershipClass(override), "override", "per-file override")
+        path = _normalise(path)
+        root = self.workspace_root_for(path)
+        if root is None:
+            rel = path.as_posix().lstrip("/")
+            workspace: tuple[Rule, ...] = ()
+        else:
+            rel = path.relative_to(root).as_posix()
+            workspace = self._workspaces.get(root, ())
+        for source, rules in (
+            ("workspace", workspace),
+            ("settings", self._settings),
+            ("default", self._defaults),
+        ):
+            for rule in rules:
+                if rule.matches(rel):
+                    return Decision(rule.cls, source, rule.describe())
+        return Decision(OwnershipClass.TRANSIENT, "default", "built-in default: no rule matched")

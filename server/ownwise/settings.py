@@ -1,0 +1,110 @@
+"""The one Settings model (camelCase on the wire, as the client's ``ownwise.*``).
+
+Fed by ``initializationOptions`` and refreshed from ``workspace/configuration``.
+An invalid value never rejects the whole: it is reported, naming the setting,
+and that setting keeps its default.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+DEFAULT_SECRET_PATTERNS = [
+    ".env*",
+    "*.pem",
+    "*.key",
+    "id_rsa*",
+    "*secret*",
+    "*credential*",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class AttributionSettings(_Model):
+    suspected_counts_as_ai: bool = Field(False, alias="suspectedCountsAsAI")
+    suspected_min_lines: int = Field(2, ge=1)
+    suspected_min_chars: int = Field(80, ge=1)
+    hint_window_seconds: float = Field(2.0, gt=0, le=60)
+
+
+class OwnershipRule(_Model):
+    glob: str
+    class_: Literal["transient", "repeatable", "core"] = Field(alias="class")
+
+
+class OwnershipSettings(_Model):
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Settings(_Model):
+    store_snippets: bool = True
+    secret_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
+    attribution: AttributionSettings = Field(default_factory=AttributionSettings)
+    ownership: OwnershipSettings = Field(default_factory=OwnershipSettings)
+    log_level: Literal["error", "warning", "info", "debug"] = "info"
+    flush_interval_seconds: float = Field(1.0, gt=0, le=1.0)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, mode="json")
+
+
+def _drop(data: Any, loc: tuple) -> bool:
+    """Remove the value at ``loc`` from nested dicts/lists; True if removed."""
+    cur = data
+    for part in loc[:-1]:
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+            cur = cur[part]
+        else:
+            return False
+    last = loc[-1] if loc else None
+    if isinstance(cur, dict) and last in cur:
+        del cur[last]
+        return True
+    if isinstance(cur, list) and isinstance(last, int) and last < len(cur):
+        del cur[last]
+        return True
+    return False
+
+
+def _setting_name(loc: tuple) -> str:
+    parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in loc]
+    return "ownwise." + ".".join(parts).replace(".[", "[")
+
+
+def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
+    """Build Settings from client data; return it and one message per bad value."""
+    if raw is None:
+        return Settings(), []
+    if not isinstance(raw, dict):
+        return Settings(), [f"ownwise settings must be an object, got {type(raw).__name__}; using defaults"]
+    import copy
+
+    data = copy.deepcopy(raw)
+    errors: list[str] = []
+    for _ in range(50):
+        try:
+            return Settings.model_validate(data), errors
+        except ValidationError as exc:
+            progressed = False
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                errors.append(
+                    f"Invalid setting {_setting_name(loc)}: {err['msg']} "
+                    f"(got {err.get('input')!r}); using its default"
+                )
+                # drop the innermost key that exists, so its default applies
+                for cut in range(len(loc), 0, -1):
+                    if _drop(data, loc[:cut]):
+                        progressed = True
+                        break
+            if not progressed:
+                break
+    return Settings(), errors + ["ownwise settings could not be read; using defaults"]

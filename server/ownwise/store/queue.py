@@ -1,0 +1,52 @@
+"""The write queue: keeps database writes off the didChange path.
+
+Events and snapshots are queued in memory and written in one transaction on
+``flush`` (the server flushes at least once a second and at shutdown). A
+failed flush keeps everything queued for the next try, so nothing is lost
+while the database is locked or unavailable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .models import EditRecord, Snapshot
+from .repo import Store
+
+
+class WriteQueue:
+    def __init__(self) -> None:
+        self.edits: list[EditRecord] = []
+        self.snapshots: dict[str, Snapshot] = {}
+        self.kv: dict[str, object] = {}
+
+    def __len__(self) -> int:
+        return len(self.edits) + len(self.snapshots) + len(self.kv)
+
+    def add_edit(self, edit: EditRecord) -> None:
+        self.edits.append(edit)
+
+    def add_snapshot(self, snap: Snapshot) -> None:
+        self.snapshots[snap.uri] = snap
+
+    def put(self, key: str, value: object) -> None:
+        self.kv[key] = value
+
+    def flush(self, store: Store, on_error: Callable[[Exception], None] | None = None) -> int:
+        """Write what is queued; return how many items were written (0 on error)."""
+        if not len(self):
+            return 0
+        edits, snaps, kv = self.edits, self.snapshots, self.kv
+        try:
+            with store.db.atomic():
+                store.add_edits(edits)
+                store.save_snapshots(snaps.values())
+                for k, v in kv.items():
+                    store.put(k, v)
+        except Exception as exc:  # noqa: BLE001 - the caller reports; data stays queued
+            if on_error:
+                on_error(exc)
+            return 0
+        n = len(self)
+        self.edits, self.snapshots, self.kv = [], {}, {}
+        return n

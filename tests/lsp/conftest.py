@@ -1,0 +1,134 @@
+"""Start the real server as a subprocess and drive it over LSP (pytest-lsp)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def plain(obj: Any) -> Any:
+    """Turn pygls's namedtuple 'Object's back into dicts/lists."""
+    if hasattr(obj, "_asdict"):
+        return {k: plain(v) for k, v in obj._asdict().items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    return obj
+
+
+class Session:
+    def __init__(self, client, workspace: Path) -> None:
+        self.client = client
+        self.workspace = workspace
+        self.versions: dict[str, int] = {}
+        self.statuses: list[dict] = []
+
+        @client.feature("ownwise/status")
+        def _status(params):  # noqa: ANN001
+            self.statuses.append(plain(params))
+
+    def uri(self, rel: str) -> str:
+        return (self.workspace / rel).as_uri()
+
+    def open(self, rel: str, text: str, language_id: str = "python") -> str:
+        uri = self.uri(rel)
+        self.versions[uri] = 1
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
+        return uri
+
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+
+    def hint(self, uri: str, kind: str, source: str | None = None, version: int | None = None) -> None:
+        params: dict[str, Any] = {"uri": uri, "kind": kind}
+        if source:
+            params["source"] = source
+        if version is not None:
+            params["version"] = version
+        self.client.protocol.notify("ownwise/editHint", params)
+
+    def change(self, uri: str, sl: int, sc: int, el: int, ec: int, text: str) -> int:
+        self.versions[uri] += 1
+        v = self.versions[uri]
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=v),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=sl, character=sc),
+                                  end=types.Position(line=el, character=ec)),
+                text=text)]))
+        return v
+
+    def insert(self, uri: str, line: int, text: str, col: int = 0) -> int:
+        return self.change(uri, line, col, line, col, text)
+
+    async def request(self, method: str, params: Any) -> Any:
+        return plain(await self.client.protocol.send_request_async(method, params))
+
+    async def file_info(self, uri: str) -> dict:
+        return await self.request("ownwise/fileInfo", {"uri": uri})
+
+    async def command(self, name: str, *args: Any) -> Any:
+        return plain(await self.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=name, arguments=list(args))))
+
+
+@contextlib.asynccontextmanager
+async def ownwise(workspace: Path, db: Path, *, settings: dict | None = None,
+                  configuration: dict | None = None):
+    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"))
+    cfg = ClientServerConfig(server_command=[sys.executable, "-m", "ownwise", "serve"], server_env=env)
+    client = await cfg.start()
+    if configuration is not None:
+        client.set_configuration(configuration)
+    session = Session(client, workspace)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            workspace=types.WorkspaceClientCapabilities(configuration=configuration is not None)),
+        root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
+        initialization_options=settings or {},
+    ))
+    try:
+        yield session
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.shutdown_session(), 10)
+        await client.stop()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    (ws / "src").mkdir(parents=True)
+    (ws / "tests").mkdir()
+    return ws
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "ownwise.db"
+
+
+async def eventually(check, timeout: float = 5.0, interval: float = 0.05):
+    """Poll an async/sync predicate until it returns truthy (the server flushes once a second)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = check()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)

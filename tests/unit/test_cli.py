@@ -1,0 +1,95 @@
+"""The ownwise command line, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ownwise.store import EditRecord, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(args, db, cwd=None):
+    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"))
+    return subprocess.run([sys.executable, "-m", "ownwise", *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_classify_prints_class_and_rule_with_file_and_line(tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "src" / "legacy").mkdir(parents=True)
+    (ws / "tests").mkdir()
+    (ws / ".git").mkdir()
+    (ws / ".ownwise.toml").write_text('# rules\n[[ownership.rules]]\nglob = "src/legacy/**"\nclass = "transient"\n')
+    files = [ws / "src" / "legacy" / "old.py", ws / "src" / "engine.py", ws / "tests" / "test_x.py"]
+    for f in files:
+        f.write_text("x = 1\n")
+    r = run(["classify", *map(str, files)], tmp_path / "o.db")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert "transient" in out[0] and ".ownwise.toml:2" in out[0]
+    assert "core" in out[1] and "built-in default" in out[1]
+    assert "repeatable" in out[2] and "built-in default" in out[2]
+
+
+def test_classify_reports_a_broken_config_and_uses_the_defaults(tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "src").mkdir(parents=True)
+    (ws / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "important"\n')
+    (ws / "src" / "a.py").write_text("")
+    r = run(["classify", str(ws / "src" / "a.py")], tmp_path / "o.db")
+    assert r.returncode == 0
+    assert ".ownwise.toml:3" in r.stderr and "important" in r.stderr
+    assert "core" in r.stdout
+
+
+def _edit(i, ts, **kw):
+    base = dict(id=f"e{i}", ts=ts, path="src/a.py", uri="file:///ws/src/a.py", ownership_class="core",
+                kind="inlineCompletion", source="copilot", ai=True, lines=3, chars=40,
+                content_hash="h" * 64, snippet="x = 1\n")
+    return EditRecord(**{**base, **kw})
+
+
+def test_export_writes_the_documented_json_shape_and_filters_by_since(tmp_path):
+    db = tmp_path / "o.db"
+    store, _ = Store.open(db)
+    store.add_edits([_edit(1, "2026-11-01T10:00:00.000+00:00"), _edit(2, "2026-11-20T10:00:00.000+00:00")])
+    store.set_override("/ws/src/a.py", "repeatable")
+    store.put("settings", {"storeSnippets": True})
+    store.close()
+    r = run(["export", "--format", "json"], db)
+    data = json.loads(r.stdout)
+    assert data["format"] == "ownwise-export" and data["version"] == 1
+    assert [e["id"] for e in data["edits"]] == ["e1", "e2"]
+    assert set(data["edits"][0]) == {"id", "ts", "session_id", "workspace", "path", "uri", "language_id",
+                                     "ownership_class", "kind", "source", "ai", "lines", "chars",
+                                     "content_hash", "snippet", "doc_version"}
+    assert data["ownershipOverrides"] == [{"path": "/ws/src/a.py", "class": "repeatable"}]
+    assert data["settings"] == {"storeSnippets": True} and data["sessions"] == []
+    r = run(["export", "--format", "json", "--since", "2026-11-10"], db)
+    assert [e["id"] for e in json.loads(r.stdout)["edits"]] == ["e2"]
+
+
+def test_doctor_prints_path_size_schema_and_integrity(tmp_path):
+    db = tmp_path / "data" / "o.db"
+    Store.open(db)[0].close()
+    r = run(["doctor"], db)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert str(db) in r.stdout and "schema version: 4" in r.stdout
+    assert "integrity_check: ok" in r.stdout and "bytes" in r.stdout
+    assert oct(db.stat().st_mode & 0o777) == "0o600"
+    assert oct(db.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_doctor_on_a_corrupt_database_says_so_and_changes_nothing(tmp_path):
+    db = tmp_path / "o.db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    os.chmod(db, 0o600)
+    before = db.read_bytes()
+    r = run(["doctor"], db)
+    assert r.returncode == 1 and "cannot" in r.stdout
+    assert db.read_bytes() == before

@@ -1,0 +1,30 @@
+from ownwise.settings import Settings, parse_settings
+from ownwise.store import EditRecord, Store, WriteQueue
+
+
+def test_invalid_setting_is_named_and_defaults_kept():
+    s, errors = parse_settings({"storeSnippets": "maybe", "attribution": {"suspectedMinLines": 0,
+                                                                          "suspectedCountsAsAI": True}})
+    assert s.store_snippets is True and s.attribution.suspected_min_lines == 2
+    assert s.attribution.suspected_counts_as_ai is True
+    assert any("ownwise.storeSnippets" in e for e in errors)
+    assert any("ownwise.attribution.suspectedMinLines" in e for e in errors)
+
+
+def test_settings_not_an_object():
+    s, errors = parse_settings(["nope"])
+    assert s == Settings() and errors
+
+
+def test_write_queue_keeps_items_when_the_database_fails(tmp_path):
+    store, _ = Store.open(tmp_path / "o.db")
+    q = WriteQueue()
+    q.add_edit(EditRecord(id="a", ts="t", path="p", uri="u", ownership_class="core", kind="chatEdit",
+                          ai=True, lines=1, chars=1, content_hash="h"))
+    store.db.execute("PRAGMA query_only = ON")  # every write now fails
+    errors = []
+    assert q.flush(store, on_error=errors.append) == 0
+    assert errors and len(q.edits) == 1
+    store.close()
+    store, _ = Store.open(tmp_path / "fresh.db")
+    assert q.flush(store) == 1 and store.edit_count() == 1 and len(q) == 0
