@@ -45,7 +45,7 @@ def cmd_classify(args) -> int:
     for raw in args.paths:
         path = Path(raw).expanduser().resolve()
         root = find_workspace_root(path if path.is_dir() else path.parent)
-        if root is not None and root not in classifier.workspace_roots:
+        if root is not None and root not in classifier.workspace_roots():
             rules, errors, _files = load_workspace_rules(root)
             for e in errors:
                 err.print(f"[red]config error:[/] {e} (its rules are ignored)")

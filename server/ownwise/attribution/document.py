@@ -366,7 +366,7 @@ class TrackedDocument:
             middle = 0 < j < m - 1
             carried = carry_first if j == 0 else (carry_last if j == m - 1 else None)
             if ai_tag is not None:
-                if ins_has or (middle and lo < hi):
+                if ins_has or (middle and lo < hi and ins_text_nonws):
                     new_tags[j] = ai_tag
                     tagged += 1
                 else:
