@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 
 import pathspec
 
-from .attribution import Change, EditKind, HintBook, Thresholds, TrackedDocument
+from .attribution import AIRange, Change, EditKind, HintBook, Thresholds, TrackedDocument
 from .attribution.document import UTF16
 from .ownership import (
     Classifier,
@@ -243,8 +243,6 @@ class Engine:
         path = uri_to_path(uri)
         st = DocState(doc, path, self.classify_path(path, uri))
         self.docs[uri] = st
-        if path is not None and path.name in (".ownwise.toml", "pyproject.toml"):
-            pass  # saved changes are picked up by poll_config
         snap = None
         if self.store is not None:
             try:
@@ -253,8 +251,6 @@ class Engine:
                 log.warning("could not read saved attribution for %s: %s", uri, exc)
         snap = self.queue.snapshots.get(uri, snap)
         if snap is not None and snap.ranges and snap.text_hash == doc.text_hash():
-            from .attribution import AIRange
-
             doc.restore_ranges([
                 AIRange(r.start_line, r.end_line, r.kind, r.source, r.human_modified, r.event)
                 for r in snap.ranges
