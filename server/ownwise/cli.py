@@ -57,7 +57,13 @@ def cmd_classify(args) -> int:
 
 
 def cmd_export(args) -> int:
-    store, path = _store(args)
+    from .store import StoreError
+
+    try:
+        store, path = _store(args)
+    except StoreError as exc:
+        sys.stderr.write(f"ownwise export: {exc}\n")
+        return 1
     data = {
         "format": "ownwise-export",
         "version": EXPORT_FORMAT_VERSION,

@@ -221,3 +221,25 @@ def test_restore_ranges_puts_tags_back():
     again = TrackedDocument("u", doc.text)
     again.restore_ranges(saved)
     assert again.ranges() == saved and again.ai_lines() == 3
+
+
+def test_whole_text_change_without_hint_only_touches_the_lines_that_differ():
+    doc = TrackedDocument("u", "def f():\n    pass\n")
+    _completion(doc, BLOCK, 2)
+    new_text = doc.text.replace("    y = x * 2\n", "    y = x * 2  # c\n")
+    r = doc.apply([Change.replace_all(new_text)])
+    assert doc.text == new_text and r.event is None and doc.suspected_lines() == 0
+    # line-level diff: the rewritten line is replaced (no longer AI), the others keep their tags
+    assert doc.ai_lines() == 2 and [(x.start_line, x.end_line) for x in doc.ranges()] == [(2, 2), (4, 4)]
+    assert doc.apply([Change.replace_all(new_text)]).event is None  # no change at all
+    doc.apply([Change.replace_all("")])
+    assert doc.text == "" and doc.ai_lines() == 0
+
+
+@given(st.lists(st.lists(ALPHABET, max_size=30).map("".join), min_size=2, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_whole_text_changes_keep_the_mirror_exact(texts):
+    doc = TrackedDocument("u", texts[0])
+    for t in texts[1:]:
+        doc.apply([Change.replace_all(t)], EditKind.HUMAN)
+        assert doc.text == t and doc.lines == _ref_lines(t)

@@ -235,6 +235,10 @@ class TrackedDocument:
         tagged = chars = 0
         texts: list[str] = []
         for ch in changes:
+            if ch.whole:
+                ch = self._as_range(ch.text)
+                if ch is None:
+                    continue
             n = self._apply_one(ch, hint, source, event_id, th, result)
             if n:
                 tagged += n
@@ -257,6 +261,23 @@ class TrackedDocument:
                 version=version,
             )
         return result
+
+    def _as_range(self, text: str) -> Change | None:
+        """A whole-text change as the smallest range of lines that differs."""
+        old, new = self.lines, split_lines(text)
+        n = min(len(old), len(new))
+        p = 0
+        while p < n and old[p] == new[p]:
+            p += 1
+        if p == len(old) == len(new):
+            return None
+        s = 0
+        while s < n - p and old[-1 - s] == new[-1 - s]:
+            s += 1
+        if s == 0:
+            # up to the very end of the document (the column is clamped to the line)
+            return Change("".join(new[p:]), p, 0, len(old) - 1, 1 << 40)
+        return Change("".join(new[p : len(new) - s]), p, 0, len(old) - s, 0)
 
     def _apply_one(
         self,

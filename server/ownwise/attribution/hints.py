@@ -57,6 +57,20 @@ class HintBook:
             self._by_uri.pop(uri, None)
         return found
 
+    def purge(self) -> int:
+        """Forget every expired hint (a hint for a document that never changed)."""
+        now, dropped = self._clock(), 0
+        for uri in list(self._by_uri):
+            live = [h for h in self._by_uri[uri] if now - h.at <= self.window]
+            dropped += len(self._by_uri[uri]) - len(live)
+            if live:
+                self._by_uri[uri] = live
+            else:
+                del self._by_uri[uri]
+        if dropped:
+            log.debug("%d unmatched hints expired", dropped)
+        return dropped
+
     def drop(self, uri: str) -> None:
         self._by_uri.pop(uri, None)
 

@@ -78,6 +78,7 @@ class OwnwiseServer(LanguageServer):
         kwargs = {"clock": clock} if clock else {}
         self.engine = Engine(db_path=db_path, notify_user=self.tell_user, **kwargs)
         self._flusher: asyncio.Task | None = None
+        self._settings_errors: list[str] = []
 
     # -------------------------------------------------------------- output
     def tell_user(self, level: str, message: str) -> None:
@@ -105,6 +106,7 @@ class OwnwiseServer(LanguageServer):
             await asyncio.sleep(self.engine.settings.flush_interval_seconds)
             try:
                 self.engine.flush()
+                self.engine.hints.purge()
                 if self.engine.poll_config():
                     for uri in list(self.engine.docs):
                         self.send_status(uri)
@@ -125,8 +127,9 @@ class OwnwiseServer(LanguageServer):
         setup_logging(self, settings.log_level)
         for e in errors:
             log.error("%s", e)
-        if errors:
+        if errors and errors != self._settings_errors:
             self.tell_user("error", "ownwise: " + "; ".join(errors))
+        self._settings_errors = errors
         for uri in list(self.engine.docs):
             self.send_status(uri)
 

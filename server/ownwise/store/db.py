@@ -122,7 +122,8 @@ def open_database(path: Path | None = None, *, memory: bool = False) -> tuple[Da
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"The ownwise database {path} cannot be used ({exc}). Nothing in it was changed. "
-            f"Move it aside (it may be corrupt) or set ownwise.databasePath; "
+            f"Move it aside (it may be corrupt) or point initializationOptions.databasePath "
+            f"(or OWNWISE_DB) elsewhere; "
             f"until then ownwise keeps tracking in memory."
         ) from exc
     except OSError as exc:
