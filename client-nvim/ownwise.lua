@@ -3,6 +3,10 @@
 --   :OwnwiseInfo             the file's ownership class, why, and its AI lines
 --   :OwnwiseHint {kind}      tell the server the next change came from an AI
 --                            (inlineCompletion, chatEdit, agentEdit, ...)
+--   :OwnwiseEndSession       end the coding session now (the explain prompt follows)
+--   :OwnwiseExplain          open every pending explain prompt in one document
+-- The server asks through window/showMessageRequest and opens the explanation
+-- document with window/showDocument (handled here: Neovim 0.7 has no handler).
 -- Usage: luafile client-nvim/ownwise.lua, then lua Ownwise.setup{cmd=..., root=...}
 Ownwise = Ownwise or {}
 
@@ -18,6 +22,11 @@ function Ownwise.setup(opts)
     init_options = opts.init_options or {},
     flags = { debounce_text_changes = 0, allow_incremental_sync = true },
     handlers = {
+      ["window/showDocument"] = function(_, result)
+        local fname = vim.uri_to_fname(result.uri)
+        vim.schedule(function() vim.cmd("edit " .. vim.fn.fnameescape(fname)) end)
+        return { success = true }
+      end,
       ["ownwise/status"] = function(_, result)
         if result then
           vim.b[vim.uri_to_bufnr(result.uri)].ownwise_status = result
@@ -31,6 +40,8 @@ function Ownwise.setup(opts)
   augroup END]])
   vim.cmd([[command! OwnwiseInfo lua Ownwise.info()]])
   vim.cmd([[command! -nargs=1 OwnwiseHint lua Ownwise.hint(<q-args>)]])
+  vim.cmd([[command! OwnwiseEndSession lua Ownwise.command("ownwise.session.end")]])
+  vim.cmd([[command! OwnwiseExplain lua Ownwise.command("ownwise.prompt.explain")]])
   Ownwise.attach(vim.api.nvim_get_current_buf())
   return Ownwise.client_id
 end
@@ -48,6 +59,11 @@ end
 function Ownwise.hint(kind, source)
   local buf = vim.api.nvim_get_current_buf()
   Ownwise.client().notify("ownwise/editHint", { uri = vim.uri_from_bufnr(buf), kind = kind, source = source })
+end
+
+function Ownwise.command(name, args)
+  Ownwise.client().request("workspace/executeCommand", { command = name, arguments = args or {} },
+    function(err) if err then vim.notify("ownwise: " .. vim.inspect(err), vim.log.levels.ERROR) end end)
 end
 
 function Ownwise.file_info(buf)

@@ -1,4 +1,4 @@
-"""The ``ownwise`` command: serve, classify, export, doctor."""
+"""The ``ownwise`` command: serve, classify, export, explain, doctor."""
 
 from __future__ import annotations
 
@@ -71,7 +71,10 @@ def cmd_export(args) -> int:
         "schemaVersion": store.schema_version(),
         "since": args.since,
         "edits": [e.model_dump(mode="json") for e in store.edits(args.since)],
-        "sessions": [],
+        "sessions": [x.model_dump(mode="json") for x in store.sessions(since=args.since)],
+        "prompts": [x.model_dump(mode="json") for x in store.prompts(since=args.since)],
+        "answers": [x.model_dump(mode="json") for x in store.answers(since=args.since)],
+        "reviews": [x.model_dump(mode="json") for x in store.reviews()],
         "ownershipOverrides": [{"path": p, "class": c} for p, c in sorted(store.overrides().items())],
         "settings": store.get("settings"),
     }
@@ -80,6 +83,121 @@ def cmd_export(args) -> int:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     else:
         sys.stdout.write(text + "\n")
+    return 0
+
+
+def _service(store, path):
+    from datetime import datetime, timezone
+
+    from .prompts.service import PromptService
+    from .settings import parse_settings
+
+    settings, _ = parse_settings(store.get("settings"))
+    return PromptService(store, path.parent / "explanations", lambda: datetime.now(timezone.utc),
+                         settings.prompts)
+
+
+def _read_answer(console, kind: str) -> tuple[str, int | None, str | None] | None:
+    """Read one answer from the terminal; None means skip this prompt for now."""
+    console.print("[dim]Your answer (finish with a line holding only '.', or Ctrl-D; "
+                  "an empty answer moves on):[/]")
+    lines: list[str] = []
+    while True:
+        try:
+            line = input()
+        except EOFError:
+            break
+        if line.strip() == ".":
+            break
+        lines.append(line)
+    text = "\n".join(lines).strip()
+    if not text:
+        return None
+    from .prompts.checks import is_cannot_explain
+
+    if is_cannot_explain(text):
+        return text, None, "again" if kind == "review" else None
+    if kind == "review":
+        while True:
+            try:
+                raw = input("Recall (again/hard/good/easy): ").strip().lower()
+            except EOFError:
+                return text, None, None
+            if raw in ("again", "hard", "good", "easy"):
+                return text, None, raw
+            console.print("[yellow]Please type again, hard, good or easy.[/]")
+    while True:
+        try:
+            raw = input("Understanding (1-5): ").strip()
+        except EOFError:
+            return text, None, None
+        if raw.isdigit() and 1 <= int(raw) <= 5:
+            return text, int(raw), None
+        console.print("[yellow]Please type a number from 1 to 5.[/]")
+
+
+def cmd_explain(args) -> int:
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.syntax import Syntax
+
+    from .prompts.service import fence_language, prompt_json
+    from .store import StoreError
+
+    try:
+        store, path = _store(args)
+    except StoreError as exc:
+        sys.stderr.write(f"ownwise explain: {exc}\n")
+        return 1
+    service = _service(store, path)
+    pending = service.pending()
+    out = Console(highlight=False, soft_wrap=True)
+    if args.list:
+        if args.json:
+            sys.stdout.write(json.dumps([prompt_json(p) for p in pending], indent=2, ensure_ascii=False) + "\n")
+            return 0
+        if not pending:
+            out.print("Nothing to explain right now.")
+        for p in pending:
+            out.print(f"{p.id}  [bold]{p.kind}[/]  {p.location}  ({p.ownership_class}, {p.lines} lines)")
+        return 0
+    if args.id:
+        try:
+            o = service.answer(args.id, args.text or "", understanding=args.understanding,
+                               cannot_explain=args.cannot_explain, rating=args.rating, via="cli")
+        except KeyError as exc:
+            sys.stderr.write(f"ownwise explain: {exc.args[0]}\n")
+            return 2
+        out.print(o.feedback)
+        return 0 if o.accepted else 1
+    if not pending:
+        out.print("Nothing to explain right now.")
+        return 0
+    answered = 0
+    for i, p in enumerate(pending, 1):
+        out.rule(f"{i}/{len(pending)}  {p.location}  ({p.ownership_class} · {p.kind})")
+        out.print(f"[bold]Question:[/] {p.question}")
+        if p.kind == "explain":
+            out.print(Panel(Syntax(p.code, fence_language(p.language_id) or "text", line_numbers=True,
+                                   start_line=p.start_line + 1)))
+        else:
+            first = next((ln for ln in p.code.splitlines() if ln.strip()), "")
+            out.print(f"Starts with: [bold]{first.strip()}[/]")
+        while True:
+            got = _read_answer(out, p.kind)
+            if got is None:
+                out.print("[dim]Left for later.[/]")
+                break
+            text, understanding, rating = got
+            o = service.answer(p.id, text, understanding=understanding, rating=rating, via="cli")
+            out.print(("[green]" if o.accepted else "[yellow]") + o.feedback + "[/]")
+            if o.accepted:
+                answered += 1
+                if o.reveals_code:
+                    out.print(Panel(Syntax(p.code, fence_language(p.language_id) or "text"),
+                                    title="The code, to compare"))
+                break
+    out.print(f"{answered} answered, {len(pending) - answered} still pending.")
     return 0
 
 
@@ -123,6 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--since", help="only edits at or after this ISO time")
     e.add_argument("--out", help="file to write (default: stdout)")
     e.set_defaults(fn=cmd_export)
+    x = sub.add_parser("explain", help="answer pending explain prompts in the terminal")
+    x.add_argument("--list", action="store_true", help="list pending prompts instead of answering")
+    x.add_argument("--json", action="store_true", help="with --list: as JSON")
+    x.add_argument("--id", help="answer this prompt non-interactively (with --text)")
+    x.add_argument("--text", help="the answer, with --id")
+    x.add_argument("--understanding", type=int, choices=range(1, 6), help="1-5, with --id")
+    x.add_argument("--rating", choices=["again", "hard", "good", "easy"], help="for a re-ask, with --id")
+    x.add_argument("--cannot-explain", action="store_true", help="record \"I can't explain this yet\"")
+    x.set_defaults(fn=cmd_explain)
     sub.add_parser("doctor", help="database location, size, schema version, integrity").set_defaults(fn=cmd_doctor)
     return p
 

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlparse
 import pathspec
 
 from .attribution import AIRange, Change, EditKind, HintBook, Thresholds, TrackedDocument
-from .attribution.document import UTF16
+from .attribution.document import UTF16, split_lines
 from .ownership import (
     Classifier,
     ConfigError,
@@ -28,8 +29,11 @@ from .ownership import (
     load_workspace_rules,
     rules_from_settings,
 )
+from .prompts.blocks import Block, merge_blocks, prompt_kind, select
+from .prompts.service import PromptService
+from .sessions import Session, SessionTracker, iso, parse_iso
 from .settings import Settings
-from .store import EditRecord, Snapshot, Store, StoreError, WriteQueue
+from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path
 from .store.models import SnapshotRange
 from .store.repo import utcnow
 
@@ -53,6 +57,29 @@ class DocState:
     decision: Decision
     last_status: tuple | None = None
     snapshot_revision: int = -1
+    diag_key: tuple | None = None  # what the last published diagnostics were computed from
+    published: tuple | None = None  # the diagnostics last published
+
+
+@dataclass
+class SessionEnd:
+    """A session that just ended and the prompts it left."""
+
+    session: Session
+    prompts: list[Prompt]
+    earlier: list[Prompt]  # prompts still pending from before
+
+
+@dataclass(frozen=True)
+class DebtBlock:
+    """AI code in a core file that was never explained (or marked can't-explain)."""
+
+    block: Block
+    cannot_explain: bool
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -69,10 +96,20 @@ class Engine:
         store: Store | None = None,
         db_path: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = utc_now,
         notify_user: UserNotifier | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.clock = clock
+        self.wall = wall
+        self.sessions = SessionTracker(wall, self.settings.session.idle_minutes)
+        self.service: PromptService | None = None
+        #: called when an edit starts a session (the server re-asks due explanations then)
+        self.on_session_start: Callable[[Session], None] = lambda s: None
+        self.internal: set[str] = set()  # open explanation documents: not tracked as code
+        self.pending_total = 0
+        self._explained: dict[str, tuple[set[str], set[str]]] = {}
+        self._session_queued: tuple | None = None
         self.notify_user = notify_user or (lambda level, msg: None)
         self.db_path = db_path
         self.store = store
@@ -102,14 +139,21 @@ class Engine:
             return False
         for note in notes:
             log.warning("%s", note)
+        self.service = PromptService(self.store, self.docs_dir(), self.wall, self.settings.prompts)
+        self.refresh_pending()
         if self.store_error:
             log.info("database available again: %s", self.db_path)
         self.store_error = None
         return True
 
+    def docs_dir(self) -> Path:
+        """Where explanation documents are written: beside the database."""
+        return (self.db_path or default_db_path()).expanduser().parent / "explanations"
+
     def flush(self) -> int:
-        """Write queued events and snapshots; keep them queued on failure."""
+        """Write queued events, snapshots and the session; keep them queued on failure."""
         self._queue_snapshots()
+        self._queue_session()
         if not len(self.queue) or not self.open_store():
             return 0
         assert self.store is not None
@@ -128,6 +172,15 @@ class Engine:
             self.notify_user("warning", msg)
         else:
             log.debug("flush failed again: %s", exc)
+
+    def _queue_session(self) -> None:
+        s = self.sessions.current
+        if s is None:
+            return
+        key = (s.id, s.last_activity, s.human_chars, len(s.events))
+        if key != self._session_queued:
+            self.queue.add_session(s.record())
+            self._session_queued = key
 
     def _queue_snapshots(self) -> None:
         for uri, st in self.docs.items():
@@ -150,6 +203,11 @@ class Engine:
         self.settings = settings
         self.hints.window = settings.attribution.hint_window_seconds
         self._secret_spec = self._compile_secrets()
+        self.sessions.idle_minutes = settings.session.idle_minutes
+        if self.service is not None:
+            self.service.settings = settings.prompts
+        for st in self.docs.values():
+            st.diag_key = None
         rules, errors = rules_from_settings(settings.ownership.rules)
         self.classifier.set_settings_rules(rules)
         self.reclassify()
@@ -237,7 +295,15 @@ class Engine:
         )
 
     # ----------------------------------------------------------- documents
-    def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> DocState:
+    def is_internal(self, uri: str) -> bool:
+        """An explanation document: answers are read from it, its edits are not code."""
+        path = uri_to_path(uri)
+        return path is not None and self.service is not None and self.service.is_document(path)
+
+    def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> DocState | None:
+        if self.is_internal(uri):
+            self.internal.add(uri)
+            return None
         doc = TrackedDocument(uri, text, version=version, language_id=language_id,
                               encoding=self.position_encoding)
         path = uri_to_path(uri)
@@ -260,10 +326,22 @@ class Engine:
         return st
 
     def close(self, uri: str) -> None:
+        self.internal.discard(uri)
         st = self.docs.pop(uri, None)
         self.hints.drop(uri)
-        if st is not None and st.snapshot_revision != st.doc.revision:
+        self._explained.pop(uri, None)
+        if st is None:
+            return
+        if st.snapshot_revision != st.doc.revision:
             self._snapshot(uri, st)
+        s = self.sessions.current
+        if s is not None and s.events:
+            # keep this session's AI code of a closed file: it is asked about at session end
+            blocks = self._blocks(uri, st, s.events)
+            if blocks:
+                s.closed_blocks[uri] = blocks
+            else:
+                s.closed_blocks.pop(uri, None)
 
     def hint(self, uri: str, kind: EditKind, source: str | None, version: int | None) -> None:
         self.hints.add(uri, kind, source, version)
@@ -271,7 +349,8 @@ class Engine:
     def change(self, uri: str, version: int | None, changes: list[Change]) -> DocState | None:
         st = self.docs.get(uri)
         if st is None:
-            log.warning("didChange for %s, which is not open; ignored", uri)
+            if uri not in self.internal:
+                log.warning("didChange for %s, which is not open; ignored", uri)
             return None
         if version is not None and st.doc.version is not None and version <= st.doc.version:
             log.warning("didChange for %s went from version %s back to %s; applied anyway",
@@ -282,8 +361,18 @@ class Engine:
         result = st.doc.apply(changes, kind, source, version=version, thresholds=self.thresholds())
         for w in result.warnings:
             log.warning("%s (version %s): %s", uri, version, w)
-        if result.event is not None:
-            self._record(st, result.event)
+        ev = result.event
+        workspace, rel = self.relpath(st.path, uri)
+        started = self.sessions.activity(
+            workspace=workspace, path=rel, human_lines=result.human_lines, human_chars=result.human_chars,
+            ai_event=ev.id if ev is not None else None,
+            ai_kind=ev.kind if ev is not None else None, ai_lines=ev.lines if ev is not None else 0,
+            ownership_class=st.decision.cls.value if ev is not None and ev.ai else "",
+        )
+        if ev is not None:
+            self._record(st, ev)
+        if started and self.sessions.current is not None:
+            self.on_session_start(self.sessions.current)
         return st
 
     def _record(self, st: DocState, ev) -> None:
@@ -295,6 +384,7 @@ class Engine:
             language_id=st.doc.language_id, ownership_class=st.decision.cls.value,
             kind=ev.kind, source=ev.source, ai=ev.ai, lines=ev.lines, chars=ev.chars,
             content_hash=ev.content_hash, snippet=snippet, doc_version=ev.version,
+            session_id=self.sessions.current.id if self.sessions.current else None,
         ))
 
     # ------------------------------------------------------------ requests
@@ -306,7 +396,8 @@ class Engine:
             d = self.classify_path(path, uri)
             return {"ownershipClass": d.cls.value, "rule": d.rule, "open": False, "aiLines": 0,
                     "humanModifiedLines": 0, "suspectedLines": 0, "aiRanges": [],
-                    "pendingPrompts": 0}
+                    "pendingPrompts": self.pending_for(uri), "pendingPromptsTotal": self.pending_total,
+                    "unexplainedBlocks": []}
         doc = st.doc
         return {
             "ownershipClass": st.decision.cls.value,
@@ -320,7 +411,11 @@ class Engine:
                  "source": r.source, "humanModified": r.human_modified}
                 for r in doc.ranges()
             ],
-            "pendingPrompts": 0,
+            "pendingPrompts": self.pending_for(uri),
+            "pendingPromptsTotal": self.pending_total,
+            "unexplainedBlocks": [
+                {"startLine": d.block.start_line, "endLine": d.block.end_line,
+                 "cannotExplain": d.cannot_explain} for d in self.debt(uri)],
         }
 
     def status_if_changed(self, uri: str) -> dict[str, Any] | None:
@@ -329,7 +424,8 @@ class Engine:
             return None
         sca = self.settings.attribution.suspected_counts_as_ai
         status = {"uri": uri, "ownershipClass": st.decision.cls.value,
-                  "aiLines": st.doc.ai_lines(sca), "pendingPrompts": 0}
+                  "aiLines": st.doc.ai_lines(sca), "pendingPrompts": self.pending_total,
+                  "session": self.sessions.current is not None}
         key = tuple(status.values())
         if key == st.last_status:
             return None
@@ -349,13 +445,220 @@ class Engine:
             st.decision = decision
         return decision
 
-    def shutdown(self) -> None:
+    # ---------------------------------------------------- sessions, prompts
+    def _blocks(self, uri: str, st: DocState, events: set[str] | None) -> list[Block]:
+        _, rel = self.relpath(st.path, uri)
+        return merge_blocks(uri, rel, st.decision.cls.value, st.doc.ranges(), st.doc.lines,
+                            events=events, include_suspected=self.settings.attribution.suspected_counts_as_ai)
+
+    def refresh_pending(self) -> bool:
+        """Re-read the pending prompt count (the CLI may answer too); True if it changed."""
+        if self.service is None:
+            return False
+        try:
+            n = self.service.pending_count()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not count pending prompts: %s", exc)
+            return False
+        changed = n != self.pending_total
+        self.pending_total = n
+        if changed:
+            self._explained.clear()
+            for st in self.docs.values():
+                st.diag_key = None
+        return changed
+
+    def end_session(self, reason: str) -> SessionEnd | None:
+        """End the current session and store prompts for the AI code kept in it."""
+        s = self.sessions.end(reason)
+        if s is None:
+            return None
+        blocks: list[Block] = []
+        for uri, st in self.docs.items():
+            blocks += self._blocks(uri, st, s.events)
+        for uri, closed in s.closed_blocks.items():
+            if uri not in self.docs:
+                blocks += closed
+        p = self.settings.prompts
+        chosen = select(blocks, p.policy.model_dump(), min_lines=p.min_lines, max_count=p.max_per_session)
+        prompts: list[Prompt] = []
+        earlier: list[Prompt] = []
+        self.queue.add_session(s.record())
+        self._session_queued = None
+        if self.open_store() and self.service is not None:
+            try:
+                earlier = [q for q in self.service.pending() if q.kind != "review"]
+                prompts = self.service.create(s.id, [
+                    (b, self.relpath(uri_to_path(b.uri), b.uri)[0], self._language(b.uri)) for b in chosen])
+            except Exception as exc:  # noqa: BLE001 - the session is still stored below
+                log.error("could not store the prompts of session %s: %s", s.id, exc)
+                self.notify_user("error", f"ownwise could not store this session's explain prompts: {exc}")
+        elif chosen:
+            log.error("session %s: %d prompts not stored, the database is unavailable", s.id, len(chosen))
+        self.flush()
+        self.refresh_pending()
+        log.info("session %s ended (%s): %d files, %d AI events, %d prompts",
+                 s.id, reason, len(s.files), len(s.events), len(prompts))
+        return SessionEnd(s, prompts, earlier)
+
+    def _language(self, uri: str) -> str:
+        st = self.docs.get(uri)
+        if st is not None:
+            return st.doc.language_id
+        return {".py": "python", ".ts": "typescript", ".js": "javascript", ".go": "go",
+                ".rs": "rust", ".java": "java", ".lua": "lua"}.get(Path(uri).suffix, "")
+
+    def set_prompt_choice(self, session: Session, choice: str) -> None:
+        session.prompt_choice = choice
+        self.queue.add_session(session.record())
+        self.flush()
+
+    def close_stale_sessions(self) -> int:
+        """Sessions left open by a crashed server: end them at their last edit, as interrupted."""
+        if not self.open_store() or self.store is None:
+            return 0
+        import socket
+
+        host = socket.gethostname()
+        idle = self.settings.session.idle_minutes
+        closed = []
+        for rec in self.store.sessions(open_only=True):
+            if self.sessions.current is not None and rec.id == self.sessions.current.id:
+                continue
+            alive = rec.host == host and rec.pid is not None and _pid_alive(rec.pid)
+            stale = (self.wall() - parse_iso(rec.last_activity)).total_seconds() > idle * 60
+            if alive and not stale:
+                continue
+            closed.append(rec.model_copy(update={"ended_at": rec.last_activity, "end_reason": "interrupted"}))
+        if closed:
+            self.store.save_sessions(closed)
+            log.info("closed %d session(s) left open by a crashed server", len(closed))
+        return len(closed)
+
+    def reask_due(self) -> Prompt | None:
+        """At a session start: turn the first due explanation into a re-ask prompt."""
+        if self.service is None:
+            return None
+        policy = self.settings.prompts.policy.model_dump()
+        for card, original in self.service.due():
+            lines = self._current_lines(original.uri)
+            made = self.service.reask(card, original, lines,
+                                      kind_for_changed=prompt_kind(original.ownership_class, policy))
+            if made is not None:
+                self.refresh_pending()
+                return made
+        return None
+
+    def _current_lines(self, uri: str) -> list[str] | None:
+        st = self.docs.get(uri)
+        if st is not None:
+            return st.doc.lines
+        path = uri_to_path(uri)
+        try:
+            return split_lines(path.read_text(encoding="utf-8", errors="surrogateescape")) if path else None
+        except OSError:
+            return []  # the file is gone: so is the code
+
+    def explained(self, uri: str) -> tuple[set[str], set[str]]:
+        hit = self._explained.get(uri)
+        if hit is None:
+            hit = (set(), set())
+            if self.service is not None:
+                try:
+                    hit = self.service.explained_events(uri)
+                except Exception as exc:  # noqa: BLE001
+                    log.warning("could not read explanations for %s: %s", uri, exc)
+            self._explained[uri] = hit
+        return hit
+
+    def invalidate_explained(self, uri: str | None = None) -> None:
+        if uri is None:
+            self._explained.clear()
+        else:
+            self._explained.pop(uri, None)
+        for u, st in self.docs.items():
+            if uri is None or u == uri:
+                st.diag_key = None
+
+    def debt(self, uri: str) -> list[DebtBlock]:
+        """Unexplained (or can't-explain) AI blocks of a core file, for diagnostics."""
+        st = self.docs.get(uri)
+        if st is None or st.decision.cls is not OwnershipClass.CORE:
+            return []
+        done, cannot = self.explained(uri)
+        out = []
+        for b in self._blocks(uri, st, None):
+            if b.lines < self.settings.prompts.min_lines or b.events <= done:
+                continue
+            out.append(DebtBlock(b, bool(b.events & cannot)))
+        return out
+
+    def diagnostics_due(self, uri: str) -> bool:
+        """True when this document's diagnostics may have changed since last published."""
+        st = self.docs.get(uri)
+        if st is None:
+            return False
+        key = (st.doc.revision, st.decision.cls, self.settings.prompts.diagnostics)
+        if key == st.diag_key:
+            return False
+        st.diag_key = key
+        return True
+
+    def block_at(self, uri: str, start: int, end: int) -> Block | None:
+        st = self.docs.get(uri)
+        if st is None:
+            return None
+        for b in self._blocks(uri, st, None):
+            if b.start_line <= end and start <= b.end_line:
+                return b
+        return None
+
+    def prompt_for_block(self, block: Block) -> Prompt:
+        """A pending prompt for this block (an existing one if it covers the same AI code)."""
+        assert self.service is not None
+        for p in self.service.pending():
+            if p.uri == block.uri and p.kind != "review" and set(p.events) & block.events:
+                return p
+        cls = block.ownership_class
+        kind = prompt_kind(cls, self.settings.prompts.policy.model_dump()) or "explain"
+        made = self.service.create(
+            self.sessions.current.id if self.sessions.current else None,
+            [(block, self.relpath(uri_to_path(block.uri), block.uri)[0], self._language(block.uri))],
+            kind_for=lambda b: kind)
+        self.refresh_pending()
+        return made[0]
+
+    def pending_for(self, uri: str) -> int:
+        if self.service is None or not self.pending_total:
+            return 0
+        try:
+            return self.store.pending_count(uri) if self.store else 0
+        except Exception:  # noqa: BLE001
+            return 0
+
+    def shutdown(self) -> SessionEnd | None:
+        ended = None
+        try:
+            ended = self.end_session("shutdown")
+        except Exception:  # noqa: BLE001 - still flush what is queued
+            log.exception("could not end the session at shutdown")
         for uri in list(self.docs):
             st = self.docs[uri]
             if st.snapshot_revision != st.doc.revision:
                 self._snapshot(uri, st)
         self.queue.put("settings", self.settings.snapshot())
         self.flush()
+        return ended
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _mtime(path: Path) -> float | None:

@@ -42,11 +42,37 @@ class OwnershipSettings(_Model):
     rules: list[dict[str, Any]] = Field(default_factory=list)
 
 
+PromptPolicy = Literal["none", "recall", "explain"]
+
+
+class PolicySettings(_Model):
+    transient: PromptPolicy = "none"
+    repeatable: PromptPolicy = "recall"
+    core: PromptPolicy = "explain"
+
+
+class SessionSettings(_Model):
+    idle_minutes: float = Field(20.0, gt=0, le=24 * 60)
+
+
+class PromptSettings(_Model):
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+    min_lines: int = Field(3, ge=1)
+    max_per_session: int = Field(5, ge=0, le=50)
+    min_words: int = Field(15, ge=1, le=200)
+    diagnostics: bool = True
+    reask: bool = True
+    reask_per_day: int = Field(1, ge=0, le=20)
+    reask_similarity: float = Field(0.5, ge=0, le=1)
+
+
 class Settings(_Model):
     store_snippets: bool = True
     secret_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     ownership: OwnershipSettings = Field(default_factory=OwnershipSettings)
+    session: SessionSettings = Field(default_factory=SessionSettings)
+    prompts: PromptSettings = Field(default_factory=PromptSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     flush_interval_seconds: float = Field(1.0, gt=0, le=1.0)
 

@@ -31,6 +31,8 @@ class Session:
         self.workspace = workspace
         self.versions: dict[str, int] = {}
         self.statuses: list[dict] = []
+        self.asked: list[types.ShowMessageRequestParams] = []
+        self.answer: str | None = None
 
         @client.feature("ownwise/status")
         def _status(params):  # noqa: ANN001
@@ -78,6 +80,20 @@ class Session:
     async def file_info(self, uri: str) -> dict:
         return await self.request("ownwise/fileInfo", {"uri": uri})
 
+    def did_save(self, uri: str) -> None:
+        self.client.text_document_did_save(types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+
+    def replace_all(self, uri: str, text: str) -> int:
+        self.versions[uri] += 1
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+        return self.versions[uri]
+
+    def messages(self) -> list[str]:
+        return [m.message for m in self.client.messages]
+
     async def command(self, name: str, *args: Any) -> Any:
         return plain(await self.client.workspace_execute_command_async(
             types.ExecuteCommandParams(command=name, arguments=list(args))))
@@ -85,15 +101,26 @@ class Session:
 
 @contextlib.asynccontextmanager
 async def ownwise(workspace: Path, db: Path, *, settings: dict | None = None,
-                  configuration: dict | None = None):
-    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"))
+                  configuration: dict | None = None, env: dict | None = None,
+                  answer: str | None = None, capabilities: types.ClientCapabilities | None = None):
+    """A real server and a client; ``answer`` is what the user picks in message requests."""
+    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"), **(env or {}))
     cfg = ClientServerConfig(server_command=[sys.executable, "-m", "ownwise", "serve"], server_env=env)
     client = await cfg.start()
     if configuration is not None:
         client.set_configuration(configuration)
     session = Session(client, workspace)
+    session.answer = answer
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+    def _ask(params: types.ShowMessageRequestParams):
+        session.asked.append(params)
+        if session.answer is None:
+            return None
+        return next(a for a in params.actions or [] if a.title == session.answer)
+
     await client.initialize_session(types.InitializeParams(
-        capabilities=types.ClientCapabilities(
+        capabilities=capabilities or types.ClientCapabilities(
             workspace=types.WorkspaceClientCapabilities(configuration=configuration is not None)),
         root_uri=workspace.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_neovim_attaches_edits_hints_and_reads_file_info(tmp_path):
+def run_nvim(tmp_path: Path, script: str, **extra: str) -> dict:
+    """Run a Lua script in a headless Neovim 0.7 against the real server; return its JSON result."""
     nvim = shutil.which("nvim")
     assert nvim, "nvim is required (scripts/test installs Debian's neovim)"
     ws = tmp_path / "ws"
@@ -21,6 +23,7 @@ def test_neovim_attaches_edits_hints_and_reads_file_info(tmp_path):
     out = tmp_path / "result.json"
     env = dict(
         os.environ,
+        **extra,
         OWNWISE_TEST_ROOT=str(ws),
         OWNWISE_TEST_OUT=str(out),
         OWNWISE_LUA=str(ROOT / "client-nvim" / "ownwise.lua"),
@@ -32,11 +35,15 @@ def test_neovim_attaches_edits_hints_and_reads_file_info(tmp_path):
     )
     proc = subprocess.run(
         [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
-         "-c", f"luafile {ROOT / 'tests' / 'nvim' / 'edit_and_hint.lua'}"],
+         "-c", f"luafile {ROOT / 'tests' / 'nvim' / script}"],
         env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )
     assert out.exists(), f"nvim wrote no result: rc={proc.returncode} {proc.stderr[-2000:]}"
-    data = json.loads(out.read_text())
+    return json.loads(out.read_text())
+
+
+def test_neovim_attaches_edits_hints_and_reads_file_info(tmp_path):
+    data = run_nvim(tmp_path, "edit_and_hint.lua")
     assert data.get("err") in (None, [], {}), data
     info = data["info"]
     assert data["lines"][2:6] == ["    total = 0", "    for x in items:",
@@ -45,3 +52,20 @@ def test_neovim_attaches_edits_hints_and_reads_file_info(tmp_path):
     assert info["aiLines"] == 3 and info["humanModifiedLines"] == 1
     assert [(r["startLine"], r["endLine"], r["humanModified"], r["source"]) for r in info["aiRanges"]] == [
         (2, 3, False, "nvim-test"), (4, 4, True, "nvim-test"), (5, 5, False, "nvim-test")]
+
+
+def test_neovim_runs_the_explain_flow(tmp_path):
+    answer = ("running_total walks the items once and keeps a running sum in acc, which is "
+              "simpler than sum() here because each step will be logged later.")
+    data = run_nvim(tmp_path, "explain_flow.lua", OWNWISE_TEST_ANSWER=answer)
+    assert "error" not in data, data
+    assert data["asked"] == ["You kept 1 AI edit (5 lines) in core code this session. Explain it now?"]
+    assert "def running_total(items):" in data["doc"] and "Understanding: _/5" in data["doc"]
+    assert any(m.startswith("Saved your answer for src/engine.py:3-7.") for m in data["shown"])
+    con = sqlite3.connect(tmp_path / "data" / "ownwise.db")
+    try:
+        rows = con.execute("select a.text, a.understanding, a.via, p.status from answers a "
+                           "join prompts p on p.id = a.prompt_id").fetchall()
+    finally:
+        con.close()
+    assert rows == [(answer, 4, "document", "answered")]

@@ -32,3 +32,31 @@ class FileInfoParams(_Params):
 class OwnershipSetArgs(_Params):
     uri: str
     cls: Literal["transient", "repeatable", "core"] | None = Field(alias="class")
+
+PENDING_PROMPTS = "ownwise/pendingPrompts"
+ANSWER_PROMPT = "ownwise/answerPrompt"
+SKIP_PROMPT = "ownwise/skipPrompt"
+CMD_SESSION_END = "ownwise.session.end"
+CMD_PROMPT_EXPLAIN = "ownwise.prompt.explain"
+#: the message-request actions at session end (and for a due re-ask)
+EXPLAIN_NOW, LATER, SKIP = "Explain now", "Later", "Skip"
+
+
+class AnswerPromptParams(_Params):
+    id: str = Field(min_length=1)
+    text: str = ""
+    understanding: int | None = Field(None, ge=1, le=5)
+    cannot_explain: bool = Field(False, alias="cannotExplain")
+    rating: Literal["again", "hard", "good", "easy", "Again", "Hard", "Good", "Easy"] | None = None
+
+
+class SkipPromptParams(_Params):
+    id: str = Field(min_length=1)
+
+
+class ExplainArgs(_Params):
+    """``ownwise.prompt.explain``: a block of a file (the code action), or every pending prompt."""
+
+    uri: str | None = None
+    start_line: int | None = Field(None, alias="startLine", ge=0)
+    end_line: int | None = Field(None, alias="endLine", ge=0)

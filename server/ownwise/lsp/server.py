@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,10 @@ from ..attribution import Change
 from ..engine import Engine, uri_to_path
 from ..ownership import OwnershipClass
 from ..settings import Settings, parse_settings
+from . import prompts as prompt_features
 from . import protocol as P
 from .logs import setup_logging
+from .prompts import PromptFlows
 
 log = logging.getLogger("ownwise.lsp")
 
@@ -76,7 +79,9 @@ class OwnwiseServer(LanguageServer):
         self.connected = False
         self.init_options: dict[str, Any] = {}
         kwargs = {"clock": clock} if clock else {}
-        self.engine = Engine(db_path=db_path, notify_user=self.tell_user, **kwargs)
+        self.engine = Engine(db_path=db_path, notify_user=self.tell_user, wall=wall_clock(), **kwargs)
+        self.flows = PromptFlows(self)
+        self.engine.on_session_start = self.flows.session_started
         self._flusher: asyncio.Task | None = None
         self._settings_errors: list[str] = []
 
@@ -105,13 +110,22 @@ class OwnwiseServer(LanguageServer):
         while True:
             await asyncio.sleep(self.engine.settings.flush_interval_seconds)
             try:
-                self.engine.flush()
-                self.engine.hints.purge()
-                if self.engine.poll_config():
-                    for uri in list(self.engine.docs):
-                        self.send_status(uri)
+                self.tick()
             except Exception:  # noqa: BLE001 - the loop must survive anything
                 log.exception("periodic flush failed")
+
+    def tick(self) -> None:
+        """Once a second: write what is queued, end an idle session, refresh what changed."""
+        engine = self.engine
+        engine.flush()
+        engine.hints.purge()
+        if engine.sessions.idle_expired():
+            self.flows.end_session("idle")
+        refresh = engine.poll_config()
+        if engine.refresh_pending() or refresh:
+            self.flows.refresh_ui()
+        else:
+            self.flows.publish_diagnostics()
 
     def shutdown(self) -> None:
         try:
@@ -132,6 +146,16 @@ class OwnwiseServer(LanguageServer):
         self._settings_errors = errors
         for uri in list(self.engine.docs):
             self.send_status(uri)
+        self.flows.publish_diagnostics(force=True)
+
+
+def wall_clock():
+    """UTC now, shifted by ``$OWNWISE_CLOCK_OFFSET_SECONDS`` (tests use it to be days later)."""
+    try:
+        offset = timedelta(seconds=float(os.environ.get("OWNWISE_CLOCK_OFFSET_SECONDS", "0")))
+    except ValueError:
+        offset = timedelta(0)
+    return lambda: datetime.now(timezone.utc) + offset
 
 
 def _merge(base: dict[str, Any], over: Any) -> dict[str, Any]:
@@ -170,6 +194,11 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
     async def initialized(ls: OwnwiseServer, params: types.InitializedParams) -> None:
         ls.start_flusher()
         await pull_configuration(ls)
+        try:
+            ls.engine.close_stale_sessions()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not close sessions left open: %s", exc)
+        ls.flows.spawn(ls.flows.offer_unoffered())
 
     async def pull_configuration(ls: OwnwiseServer, pushed: Any = None) -> None:
         caps = ls.client_capabilities.workspace
@@ -205,8 +234,9 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: OwnwiseServer, params: types.DidOpenTextDocumentParams) -> None:
         td = params.text_document
-        ls.engine.open(td.uri, td.text, td.version, td.language_id)
-        ls.send_status(td.uri)
+        if ls.engine.open(td.uri, td.text, td.version, td.language_id) is not None:
+            ls.send_status(td.uri)
+            ls.flows.publish_diagnostics()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: OwnwiseServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -228,6 +258,8 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: OwnwiseServer, params: types.DidSaveTextDocumentParams) -> None:
+        if ls.flows.document_saved(params.text_document.uri):
+            return
         path = uri_to_path(params.text_document.uri)
         if path is not None and path.name in (".ownwise.toml", "pyproject.toml"):
             if ls.engine.poll_config():
@@ -265,6 +297,7 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
         ls.send_status(a.uri)
         return {"ownershipClass": d.cls.value, "rule": d.rule}
 
+    prompt_features.register(server)
     return server
 
 

@@ -67,6 +67,96 @@ def m004_kv(db: Database) -> None:
     db["kv"].create({"key": str, "value": str, "updated_at": str}, pk="key")
 
 
+@MIGRATIONS()
+def m005_sessions(db: Database) -> None:
+    db["sessions"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "ended_at": str,
+            "last_activity": str,
+            "end_reason": str,
+            "workspace": str,
+            "files_touched": str,
+            "human_lines": int,
+            "human_chars": int,
+            "ai_lines_by_kind": str,
+            "ai_lines_by_class": str,
+            "prompt_choice": str,
+            "pid": int,
+            "host": str,
+        },
+        pk="id",
+        not_null={"started_at", "last_activity"},
+    )
+    db["sessions"].create_index(["started_at"], index_name="idx_sessions_started")
+
+
+@MIGRATIONS()
+def m006_prompts(db: Database) -> None:
+    db["prompts"].create(
+        {
+            "id": str,
+            "session_id": int,
+            "kind": str,
+            "status": str,
+            "ownership_class": str,
+            "workspace": str,
+            "path": str,
+            "uri": str,
+            "start_line": int,
+            "end_line": int,
+            "lines": int,
+            "code": str,
+            "code_hash": str,
+            "language_id": str,
+            "events": str,
+            "kinds": str,
+            "sources": str,
+            "question": str,
+            "parent_id": str,
+            "created_at": str,
+            "updated_at": str,
+            "offered_at": str,
+            "doc_path": str,
+        },
+        pk="id",
+        not_null={"kind", "status", "path", "uri", "code", "created_at", "updated_at"},
+    )
+    db["prompts"].create_index(["status", "created_at"], index_name="idx_prompts_status")
+    db["prompts"].create_index(["uri", "status"], index_name="idx_prompts_uri")
+    db["answers"].create(
+        {
+            "id": int,
+            "prompt_id": str,
+            "text": str,
+            "understanding": int,
+            "cannot_explain": int,
+            "rating": str,
+            "via": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"prompt_id", "text", "cannot_explain", "via", "created_at"},
+        foreign_keys=[("prompt_id", "prompts", "id")],
+    )
+    db["answers"].create_index(["prompt_id"], index_name="idx_answers_prompt")
+    db["reviews"].create(
+        {
+            "prompt_id": str,
+            "card": str,
+            "due": str,
+            "reps": int,
+            "last_review": str,
+            "retired": str,
+        },
+        pk="prompt_id",
+        not_null={"card", "due", "reps"},
+        foreign_keys=[("prompt_id", "prompts", "id")],
+    )
+    db["reviews"].create_index(["due"], index_name="idx_reviews_due")
+
+
 def default_db_path() -> Path:
     """``$OWNWISE_DB``, else the platform's user data dir."""
     env = os.environ.get("OWNWISE_DB")

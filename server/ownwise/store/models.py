@@ -44,3 +44,80 @@ class Snapshot(BaseModel):
     text_hash: str
     ranges: list[SnapshotRange]
     updated_at: str
+
+
+class SessionRecord(BaseModel):
+    """A coding session: from the first edit to idle, command, focus end or shutdown."""
+
+    id: int
+    started_at: str
+    ended_at: str | None = None
+    last_activity: str
+    end_reason: str | None = None  # idle | command | focus | shutdown | interrupted
+    workspace: str | None = None
+    files_touched: list[str] = []
+    human_lines: int = 0
+    human_chars: int = 0
+    ai_lines_by_kind: dict[str, int] = {}
+    ai_lines_by_class: dict[str, int] = {}
+    prompt_choice: str | None = None  # explainNow | later | skip | dismissed
+    pid: int | None = None
+    host: str | None = None
+
+
+class Prompt(BaseModel):
+    """One request to explain (or recall, or re-explain) a block of AI code."""
+
+    id: str
+    session_id: int | None = None
+    kind: str  # explain | recall | review
+    status: str  # pending | answered | cannotExplain | skipped | retired
+    ownership_class: str = ""
+    workspace: str | None = None
+    path: str
+    uri: str
+    start_line: int = 0
+    end_line: int = 0
+    lines: int = 0
+    code: str
+    code_hash: str = ""
+    language_id: str = ""
+    events: list[str] = []
+    kinds: list[str] = []
+    sources: list[str] = []
+    question: str = ""
+    parent_id: str | None = None
+    created_at: str
+    updated_at: str
+    offered_at: str | None = None
+    doc_path: str | None = None
+
+    @property
+    def location(self) -> str:
+        if self.end_line > self.start_line:
+            return f"{self.path}:{self.start_line + 1}-{self.end_line + 1}"
+        return f"{self.path}:{self.start_line + 1}"
+
+
+class Answer(BaseModel):
+    """An accepted answer to a prompt (never updated, never deleted)."""
+
+    id: int | None = None
+    prompt_id: str
+    text: str
+    understanding: int | None = None
+    cannot_explain: bool = False
+    rating: str | None = None  # for review prompts: again | hard | good | easy
+    via: str  # document | request | cli
+    created_at: str
+
+
+class ReviewCard(BaseModel):
+    """The FSRS schedule for re-asking an explained prompt."""
+
+    prompt_id: str
+    card: str  # fsrs Card JSON
+    due: str
+    reps: int = 0
+    last_review: str | None = None
+    retired: str | None = None  # why it is no longer asked: changed | gone

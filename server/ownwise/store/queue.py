@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .models import EditRecord, Snapshot
+from .models import EditRecord, SessionRecord, Snapshot
 from .repo import Store
 
 
@@ -19,15 +19,19 @@ class WriteQueue:
         self.edits: list[EditRecord] = []
         self.snapshots: dict[str, Snapshot] = {}
         self.kv: dict[str, object] = {}
+        self.sessions: dict[int, SessionRecord] = {}
 
     def __len__(self) -> int:
-        return len(self.edits) + len(self.snapshots) + len(self.kv)
+        return len(self.edits) + len(self.snapshots) + len(self.kv) + len(self.sessions)
 
     def add_edit(self, edit: EditRecord) -> None:
         self.edits.append(edit)
 
     def add_snapshot(self, snap: Snapshot) -> None:
         self.snapshots[snap.uri] = snap
+
+    def add_session(self, session: SessionRecord) -> None:
+        self.sessions[session.id] = session
 
     def put(self, key: str, value: object) -> None:
         self.kv[key] = value
@@ -36,9 +40,10 @@ class WriteQueue:
         """Write what is queued; return how many items were written (0 on error)."""
         if not len(self):
             return 0
-        edits, snaps, kv = self.edits, self.snapshots, self.kv
+        edits, snaps, kv, sessions = self.edits, self.snapshots, self.kv, self.sessions
         try:
             with store.db.atomic():
+                store.save_sessions(sessions.values())
                 store.add_edits(edits)
                 store.save_snapshots(snaps.values())
                 for k, v in kv.items():
@@ -48,5 +53,5 @@ class WriteQueue:
                 on_error(exc)
             return 0
         n = len(self)
-        self.edits, self.snapshots, self.kv = [], {}, {}
+        self.edits, self.snapshots, self.kv, self.sessions = [], {}, {}, {}
         return n

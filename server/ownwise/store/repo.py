@@ -11,7 +11,18 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import MIGRATIONS, open_database
-from .models import EditRecord, Snapshot, SnapshotRange
+from .models import Answer, EditRecord, Prompt, ReviewCard, SessionRecord, Snapshot, SnapshotRange
+
+_SESSION_JSON = ("files_touched", "ai_lines_by_kind", "ai_lines_by_class")
+_PROMPT_JSON = ("events", "kinds", "sources")
+
+
+def _dump(row: dict, keys: Sequence[str]) -> dict:
+    return {k: (json.dumps(v) if k in keys else v) for k, v in row.items()}
+
+
+def _load(row: dict, keys: Sequence[str]) -> dict:
+    return {k: (json.loads(v) if k in keys and isinstance(v, str) else v) for k, v in row.items()}
 
 
 def utcnow() -> str:
@@ -102,6 +113,97 @@ class Store:
     def get(self, key: str) -> Any:
         row = next(self.db["kv"].rows_where("key = ?", [key]), None)
         return json.loads(row["value"]) if row else None
+
+    # ------------------------------------------------------------ sessions
+    def save_sessions(self, sessions: Iterable[SessionRecord]) -> None:
+        rows = [_dump(s.model_dump(), _SESSION_JSON) for s in sessions]
+        if rows:
+            self.db["sessions"].upsert_all(rows, pk="id")
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        row = next(self.db["sessions"].rows_where("id = ?", [session_id]), None)
+        return SessionRecord(**_load(row, _SESSION_JSON)) if row else None
+
+    def sessions(self, *, open_only: bool = False, since: str | None = None) -> list[SessionRecord]:
+        where, args = [], []
+        if open_only:
+            where.append("ended_at is null")
+        if since:
+            where.append("started_at >= ?")
+            args.append(since)
+        rows = self.db["sessions"].rows_where(" and ".join(where) or None, args, order_by="started_at, id")
+        return [SessionRecord(**_load(r, _SESSION_JSON)) for r in rows]
+
+    # ------------------------------------------------------------- prompts
+    def add_prompts(self, prompts: Iterable[Prompt]) -> None:
+        rows = [_dump(p.model_dump(), _PROMPT_JSON) for p in prompts]
+        if rows:
+            self.db["prompts"].insert_all(rows, pk="id")
+
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        row = next(self.db["prompts"].rows_where("id = ?", [prompt_id]), None)
+        return Prompt(**_load(row, _PROMPT_JSON)) if row else None
+
+    def prompts(self, *, status: str | Sequence[str] | None = None, uri: str | None = None,
+                session_id: int | None = None, kind: str | None = None,
+                since: str | None = None) -> list[Prompt]:
+        where, args = [], []
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.append(f"status in ({', '.join('?' * len(statuses))})")
+            args += statuses
+        for col, val in (("uri", uri), ("session_id", session_id), ("kind", kind)):
+            if val is not None:
+                where.append(f"{col} = ?")
+                args.append(val)
+        if since:
+            where.append("created_at >= ?")
+            args.append(since)
+        rows = self.db["prompts"].rows_where(" and ".join(where) or None, args, order_by="created_at, rowid")
+        return [Prompt(**_load(r, _PROMPT_JSON)) for r in rows]
+
+    def pending_count(self, uri: str | None = None) -> int:
+        sql, args = "select count(*) from prompts where status = 'pending'", []
+        if uri is not None:
+            sql, args = sql + " and uri = ?", [uri]
+        return self.db.execute(sql, args).fetchone()[0]
+
+    def update_prompts(self, ids: Sequence[str], **fields: Any) -> None:
+        for pid in ids:
+            self.db["prompts"].update(pid, _dump(fields, _PROMPT_JSON))
+
+    # ------------------------------------------------------------- answers
+    def add_answer(self, answer: Answer) -> int:
+        row = answer.model_dump(exclude={"id"})
+        row["cannot_explain"] = int(row["cannot_explain"])
+        return self.db["answers"].insert(row).last_pk
+
+    def answers(self, prompt_id: str | None = None, since: str | None = None) -> list[Answer]:
+        where, args = [], []
+        if prompt_id is not None:
+            where.append("prompt_id = ?")
+            args.append(prompt_id)
+        if since:
+            where.append("created_at >= ?")
+            args.append(since)
+        rows = self.db["answers"].rows_where(" and ".join(where) or None, args, order_by="id")
+        return [Answer(**{**r, "cannot_explain": bool(r["cannot_explain"])}) for r in rows]
+
+    # ------------------------------------------------------------- reviews
+    def put_review(self, card: ReviewCard) -> None:
+        self.db["reviews"].upsert(card.model_dump(), pk="prompt_id")
+
+    def review(self, prompt_id: str) -> ReviewCard | None:
+        row = next(self.db["reviews"].rows_where("prompt_id = ?", [prompt_id]), None)
+        return ReviewCard(**row) if row else None
+
+    def reviews(self) -> list[ReviewCard]:
+        return [ReviewCard(**r) for r in self.db["reviews"].rows_where(order_by="due")]
+
+    def due_reviews(self, now: str, limit: int = 10) -> list[ReviewCard]:
+        rows = self.db["reviews"].rows_where("retired is null and due <= ?", [now],
+                                             order_by="due", limit=limit)
+        return [ReviewCard(**r) for r in rows]
 
     def transaction(self):
         return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn

@@ -1,0 +1,1 @@
+"""Prompts: which AI code to ask about, the answer checks, the explanation document, re-asking."""

@@ -1,0 +1,106 @@
+"""Coding sessions (pure): from the first edit until idle, a command, a focus end or shutdown.
+
+The tracker counts what happened in the session; the engine stores it (as a
+:class:`~ownwise.store.SessionRecord`) and turns the AI code the user kept
+into prompts when the session ends.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from .prompts.blocks import Block
+from .store.models import SessionRecord
+
+END_REASONS = ("idle", "command", "focus", "shutdown", "interrupted")
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def new_session_id(now: datetime) -> int:
+    """Unique enough across windows: microseconds since the epoch."""
+    return int(now.timestamp() * 1_000_000) + time.perf_counter_ns() % 1000
+
+
+@dataclass
+class Session:
+    id: int
+    started_at: datetime
+    last_activity: datetime
+    workspace: str | None
+    files: set[str] = field(default_factory=set)
+    human_lines: int = 0
+    human_chars: int = 0
+    ai_by_kind: Counter = field(default_factory=Counter)
+    ai_by_class: Counter = field(default_factory=Counter)
+    events: set[str] = field(default_factory=set)
+    #: AI blocks of documents closed during the session, captured at close (uri -> blocks)
+    closed_blocks: dict[str, list[Block]] = field(default_factory=dict)
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+    prompt_choice: str | None = None
+
+    def record(self) -> SessionRecord:
+        return SessionRecord(
+            id=self.id, started_at=iso(self.started_at), last_activity=iso(self.last_activity),
+            ended_at=iso(self.ended_at) if self.ended_at else None, end_reason=self.end_reason,
+            workspace=self.workspace, files_touched=sorted(self.files),
+            human_lines=self.human_lines, human_chars=self.human_chars,
+            ai_lines_by_kind=dict(self.ai_by_kind), ai_lines_by_class=dict(self.ai_by_class),
+            prompt_choice=self.prompt_choice, pid=os.getpid(), host=socket.gethostname(),
+        )
+
+
+class SessionTracker:
+    def __init__(self, now: Callable[[], datetime], idle_minutes: float = 20.0) -> None:
+        self.now = now
+        self.idle_minutes = idle_minutes
+        self.current: Session | None = None
+
+    def activity(self, *, workspace: str | None, path: str, human_lines: int = 0,
+                 human_chars: int = 0, ai_event: str | None = None, ai_kind: str | None = None,
+                 ai_lines: int = 0, ownership_class: str = "") -> bool:
+        """Count one edit; True when it started a new session."""
+        now = self.now()
+        started = self.current is None
+        if started:
+            self.current = Session(new_session_id(now), now, now, workspace)
+        s = self.current
+        assert s is not None
+        s.last_activity = now
+        s.files.add(path)
+        s.human_lines += human_lines
+        s.human_chars += human_chars
+        if ai_event is not None:
+            s.events.add(ai_event)
+            s.ai_by_kind[ai_kind or "?"] += ai_lines
+            if ownership_class:  # empty for suspected inserts, which are not AI
+                s.ai_by_class[ownership_class] += ai_lines
+        return started
+
+    def idle_expired(self) -> bool:
+        s = self.current
+        return s is not None and self.now() - s.last_activity >= timedelta(minutes=self.idle_minutes)
+
+    def end(self, reason: str) -> Session | None:
+        """Close the current session (idle ones end at their last edit)."""
+        s = self.current
+        if s is None:
+            return None
+        s.end_reason = reason
+        s.ended_at = s.last_activity if reason == "idle" else self.now()
+        self.current = None
+        return s
