@@ -97,8 +97,7 @@ def _service(store, path):
                          settings.prompts)
 
 
-def _read_answer(console, kind: str) -> tuple[str, int | None, str | None] | None:
-    """Read one answer from the terminal; None means skip this prompt for now."""
+def _read_text(console) -> str:
     console.print("[dim]Your answer (finish with a line holding only '.', or Ctrl-D; "
                   "an empty answer moves on):[/]")
     lines: list[str] = []
@@ -110,30 +109,47 @@ def _read_answer(console, kind: str) -> tuple[str, int | None, str | None] | Non
         if line.strip() == ".":
             break
         lines.append(line)
-    text = "\n".join(lines).strip()
-    if not text:
-        return None
-    from .prompts.checks import is_cannot_explain
+    return "\n".join(lines).strip()
 
-    if is_cannot_explain(text):
-        return text, None, "again" if kind == "review" else None
-    if kind == "review":
-        while True:
-            try:
-                raw = input("Recall (again/hard/good/easy): ").strip().lower()
-            except EOFError:
-                return text, None, None
-            if raw in ("again", "hard", "good", "easy"):
-                return text, None, raw
-            console.print("[yellow]Please type again, hard, good or easy.[/]")
+
+def _read_choice(console, question: str, allowed: dict[str, object]) -> object | None:
     while True:
         try:
-            raw = input("Understanding (1-5): ").strip()
+            raw = input(question).strip().lower()
         except EOFError:
-            return text, None, None
-        if raw.isdigit() and 1 <= int(raw) <= 5:
-            return text, int(raw), None
-        console.print("[yellow]Please type a number from 1 to 5.[/]")
+            return None
+        if raw in allowed:
+            return allowed[raw]
+        console.print(f"[yellow]Please type one of: {', '.join(allowed)}.[/]")
+
+
+def _answer_one(console, service, p) -> bool:
+    """Ask until an answer is accepted (True) or the user moves on (False)."""
+    from .prompts.checks import is_cannot_explain
+
+    while True:
+        text = _read_text(console)
+        if not text:
+            console.print("[dim]Left for later.[/]")
+            return False
+        understanding = rating = None
+        if not is_cannot_explain(text):
+            check = service.check(p, text)
+            if not check.accepted:
+                console.print(f"[yellow]{check.feedback}[/]")
+                continue
+            if p.kind == "review":
+                rating = _read_choice(console, "Recall (again/hard/good/easy): ",
+                                      {r: r for r in ("again", "hard", "good", "easy")})
+            else:
+                understanding = _read_choice(console, "Understanding (1-5): ", {str(i): i for i in range(1, 6)})
+            if rating is None and understanding is None:
+                console.print("[dim]Left for later.[/]")
+                return False
+        o = service.answer(p.id, text, understanding=understanding, rating=rating, via="cli")
+        console.print(("[green]" if o.accepted else "[yellow]") + o.feedback + "[/]")
+        if o.accepted:
+            return True
 
 
 def cmd_explain(args) -> int:
@@ -183,20 +199,11 @@ def cmd_explain(args) -> int:
         else:
             first = next((ln for ln in p.code.splitlines() if ln.strip()), "")
             out.print(f"Starts with: [bold]{first.strip()}[/]")
-        while True:
-            got = _read_answer(out, p.kind)
-            if got is None:
-                out.print("[dim]Left for later.[/]")
-                break
-            text, understanding, rating = got
-            o = service.answer(p.id, text, understanding=understanding, rating=rating, via="cli")
-            out.print(("[green]" if o.accepted else "[yellow]") + o.feedback + "[/]")
-            if o.accepted:
-                answered += 1
-                if o.reveals_code:
-                    out.print(Panel(Syntax(p.code, fence_language(p.language_id) or "text"),
-                                    title="The code, to compare"))
-                break
+        if _answer_one(out, service, p):
+            answered += 1
+            if p.kind in ("recall", "review"):
+                out.print(Panel(Syntax(p.code, fence_language(p.language_id) or "text"),
+                                title="The code, to compare"))
     out.print(f"{answered} answered, {len(pending) - answered} still pending.")
     return 0
 

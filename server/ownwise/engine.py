@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import pathspec
@@ -30,12 +30,14 @@ from .ownership import (
     rules_from_settings,
 )
 from .prompts.blocks import Block, merge_blocks, prompt_kind, select
-from .prompts.service import PromptService
 from .sessions import Session, SessionTracker, iso, parse_iso
 from .settings import Settings
 from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path
 from .store.models import SnapshotRange
 from .store.repo import utcnow
+
+if TYPE_CHECKING:
+    from .prompts.service import PromptService
 
 log = logging.getLogger("ownwise.engine")
 
@@ -59,6 +61,7 @@ class DocState:
     snapshot_revision: int = -1
     diag_key: tuple | None = None  # what the last published diagnostics were computed from
     published: tuple | None = None  # the diagnostics last published
+    where: tuple[str | None, str] = (None, "")  # (workspace root, display path); see Engine.relpath
 
 
 @dataclass
@@ -103,7 +106,7 @@ class Engine:
         self.clock = clock
         self.wall = wall
         self.sessions = SessionTracker(wall, self.settings.session.idle_minutes)
-        self.service: PromptService | None = None
+        self._service: PromptService | None = None
         #: called when an edit starts a session (the server re-asks due explanations then)
         self.on_session_start: Callable[[Session], None] = lambda s: None
         self.internal: set[str] = set()  # open explanation documents: not tracked as code
@@ -139,12 +142,20 @@ class Engine:
             return False
         for note in notes:
             log.warning("%s", note)
-        self.service = PromptService(self.store, self.docs_dir(), self.wall, self.settings.prompts)
         self.refresh_pending()
         if self.store_error:
             log.info("database available again: %s", self.db_path)
         self.store_error = None
         return True
+
+    @property
+    def service(self) -> PromptService | None:
+        """The prompt service, once the database is open (imported on first use: start-up)."""
+        if self._service is None and self.store is not None:
+            from .prompts.service import PromptService
+
+            self._service = PromptService(self.store, self.docs_dir(), self.wall, self.settings.prompts)
+        return self._service
 
     def docs_dir(self) -> Path:
         """Where explanation documents are written: beside the database."""
@@ -204,8 +215,8 @@ class Engine:
         self.hints.window = settings.attribution.hint_window_seconds
         self._secret_spec = self._compile_secrets()
         self.sessions.idle_minutes = settings.session.idle_minutes
-        if self.service is not None:
-            self.service.settings = settings.prompts
+        if self._service is not None:
+            self._service.settings = settings.prompts
         for st in self.docs.values():
             st.diag_key = None
         rules, errors = rules_from_settings(settings.ownership.rules)
@@ -267,6 +278,7 @@ class Engine:
     def reclassify(self) -> None:
         for st in self.docs.values():
             st.decision = self.classify_path(st.path, st.doc.uri)
+            st.where = self.relpath(st.path, st.doc.uri)
 
     def classify_path(self, path: Path | None, uri: str = "") -> Decision:
         target = path if path is not None else Path(urlparse(uri).path or uri)
@@ -298,7 +310,12 @@ class Engine:
     def is_internal(self, uri: str) -> bool:
         """An explanation document: answers are read from it, its edits are not code."""
         path = uri_to_path(uri)
-        return path is not None and self.service is not None and self.service.is_document(path)
+        if path is None or path.suffix != ".md":
+            return False
+        try:
+            return path.resolve().parent == self.docs_dir().resolve()
+        except OSError:
+            return False
 
     def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> DocState | None:
         if self.is_internal(uri):
@@ -307,7 +324,7 @@ class Engine:
         doc = TrackedDocument(uri, text, version=version, language_id=language_id,
                               encoding=self.position_encoding)
         path = uri_to_path(uri)
-        st = DocState(doc, path, self.classify_path(path, uri))
+        st = DocState(doc, path, self.classify_path(path, uri), where=self.relpath(path, uri))
         self.docs[uri] = st
         snap = None
         if self.store is not None:
@@ -362,7 +379,7 @@ class Engine:
         for w in result.warnings:
             log.warning("%s (version %s): %s", uri, version, w)
         ev = result.event
-        workspace, rel = self.relpath(st.path, uri)
+        workspace, rel = st.where
         started = self.sessions.activity(
             workspace=workspace, path=rel, human_lines=result.human_lines, human_chars=result.human_chars,
             ai_event=ev.id if ev is not None else None,
@@ -376,7 +393,7 @@ class Engine:
         return st
 
     def _record(self, st: DocState, ev) -> None:
-        workspace, rel = self.relpath(st.path, st.doc.uri)
+        workspace, rel = st.where
         secret = self.is_secret(st.path)
         snippet = ev.text_sample if self.settings.store_snippets and not secret else None
         self.queue.add_edit(EditRecord(
@@ -447,16 +464,16 @@ class Engine:
 
     # ---------------------------------------------------- sessions, prompts
     def _blocks(self, uri: str, st: DocState, events: set[str] | None) -> list[Block]:
-        _, rel = self.relpath(st.path, uri)
+        _, rel = st.where
         return merge_blocks(uri, rel, st.decision.cls.value, st.doc.ranges(), st.doc.lines,
                             events=events, include_suspected=self.settings.attribution.suspected_counts_as_ai)
 
     def refresh_pending(self) -> bool:
         """Re-read the pending prompt count (the CLI may answer too); True if it changed."""
-        if self.service is None:
+        if self.store is None:
             return False
         try:
-            n = self.service.pending_count()
+            n = self.store.pending_count()
         except Exception as exc:  # noqa: BLE001
             log.warning("could not count pending prompts: %s", exc)
             return False
@@ -479,6 +496,8 @@ class Engine:
         for uri, closed in s.closed_blocks.items():
             if uri not in self.docs:
                 blocks += closed
+        # prompts keep the block's code: never for files that match secretPatterns
+        blocks = [b for b in blocks if not self.is_secret(uri_to_path(b.uri))]
         p = self.settings.prompts
         chosen = select(blocks, p.policy.model_dump(), min_lines=p.min_lines, max_count=p.max_per_session)
         prompts: list[Prompt] = []
@@ -583,7 +602,7 @@ class Engine:
     def debt(self, uri: str) -> list[DebtBlock]:
         """Unexplained (or can't-explain) AI blocks of a core file, for diagnostics."""
         st = self.docs.get(uri)
-        if st is None or st.decision.cls is not OwnershipClass.CORE:
+        if st is None or st.decision.cls is not OwnershipClass.CORE or self.is_secret(st.path):
             return []
         done, cannot = self.explained(uri)
         out = []

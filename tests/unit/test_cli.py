@@ -93,3 +93,60 @@ def test_doctor_on_a_corrupt_database_says_so_and_changes_nothing(tmp_path):
     r = run(["doctor"], db)
     assert r.returncode == 1 and "cannot" in r.stdout
     assert db.read_bytes() == before
+
+
+def _pending(db: Path, n: int = 2) -> list:
+    from datetime import datetime, timezone
+
+    from ownwise.prompts.blocks import Block
+    from ownwise.prompts.service import PromptService
+
+    store, _ = Store.open(db)
+    code = "def backoff(retry_delay, attempts):\n    return retry_delay * 2 ** attempts\n\n"
+    svc = PromptService(store, db.parent / "explanations", lambda: datetime.now(timezone.utc))
+    blocks = [(Block(uri=f"file:///ws/src/m{i}.py", path=f"src/m{i}.py", ownership_class=cls,
+                     start_line=0, end_line=2, code=code, events=frozenset({f"e{i}"}),
+                     kinds=("chatEdit",), sources=()), "/ws", "python")
+              for i, cls in enumerate(["core", "repeatable"][:n])]
+    prompts = svc.create(7, blocks)
+    store.close()
+    return prompts
+
+
+ANSWER = ("backoff doubles retry_delay for every attempt so that a failing service gets more "
+          "and more time to recover before we call it again")
+
+
+def test_explain_list_json_and_answer_by_id(tmp_path):
+    db = tmp_path / "o.db"
+    core, rep = _pending(db)
+    r = run(["explain", "--list", "--json"], db)
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(r.stdout)
+    assert [(p["id"], p["kind"], p["path"]) for p in listed] == [
+        (core.id, "explain", "src/m0.py"), (rep.id, "recall", "src/m1.py")]
+    r = run(["explain", "--id", core.id, "--text", "it doubles", "--understanding", "3"], db)
+    assert r.returncode == 1 and "2 words" in r.stdout
+    r = run(["explain", "--id", core.id, "--text", ANSWER, "--understanding", "3"], db)
+    assert r.returncode == 0 and "Saved" in r.stdout, r.stdout + r.stderr
+    r = run(["explain", "--id", "nope", "--text", ANSWER], db)
+    assert r.returncode == 2 and "nope" in r.stderr
+    store, _ = Store.open(db)
+    assert [(a.prompt_id, a.via, a.understanding) for a in store.answers()] == [(core.id, "cli", 3)]
+
+
+def test_explain_interactive_in_the_terminal(tmp_path):
+    db = tmp_path / "o.db"
+    core, rep = _pending(db)
+    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"), COLUMNS="100")
+    # core: a refused short answer, then a good one rated 4; repeatable: left for later
+    stdin = f"too short\n.\n{ANSWER}\n.\n4\n\n"
+    r = subprocess.run([sys.executable, "-m", "ownwise", "explain"], env=env, input=stdin,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "retry_delay * 2 ** attempts" in r.stdout  # the core code is shown
+    assert "2 words" in r.stdout and "Saved" in r.stdout
+    assert "1 answered, 1 still pending." in r.stdout
+    store, _ = Store.open(db)
+    assert [p.id for p in store.prompts(status="pending")] == [rep.id]
+    assert [(a.prompt_id, a.understanding, a.via) for a in store.answers()] == [(core.id, 4, "cli")]

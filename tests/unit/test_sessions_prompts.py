@@ -222,3 +222,11 @@ def test_document_round_trip_stores_each_answer(service: PromptService):
 def test_tracker_without_activity_has_no_session(clock: Clock):
     t = SessionTracker(clock, 1)
     assert t.end("command") is None and not t.idle_expired()
+
+
+def test_secret_files_get_no_prompt_and_no_debt(engine: Engine):
+    u = uri_of(engine, "src/client_secret.py")
+    engine.open(u, "", 1)
+    ai_insert(engine, u, 0, BLOCK)
+    assert engine.docs[u].decision.cls.value == "core" and engine.debt(u) == []
+    assert engine.end_session("command").prompts == []

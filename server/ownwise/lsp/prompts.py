@@ -19,12 +19,12 @@ from pydantic import ValidationError
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ..engine import SessionEnd, uri_to_path
-from ..prompts.service import Outcome, prompt_json, summary_message
 from ..sessions import Session
 from ..store import Prompt
 from . import protocol as P
 
 if TYPE_CHECKING:
+    from ..prompts.service import Outcome
     from .server import OwnwiseServer
 
 log = logging.getLogger("ownwise.lsp.prompts")
@@ -87,6 +87,8 @@ class PromptFlows:
         service = self.engine.service
         if service is None or not prompts:
             return None
+        from ..prompts.service import summary_message
+
         service.mark_offered([p.id for p in prompts])
         msg = message or summary_message(prompts, len(earlier))
         choice = await self.ask(msg)
@@ -135,6 +137,8 @@ class PromptFlows:
         if not fresh:
             return
         earlier = [p for p in service.pending() if p.offered_at is not None and p.kind != "review"]
+        from ..prompts.service import summary_message
+
         msg = ("Your last session ended when the editor closed. "
                + summary_message(fresh, len(earlier)).replace(" this session", ""))
         await self.offer(fresh, earlier, message=msg)
@@ -292,6 +296,8 @@ def register(server: OwnwiseServer) -> None:
 
     @server.feature(P.PENDING_PROMPTS)
     def pending_prompts(ls, params: Any) -> dict[str, Any]:
+        from ..prompts.service import prompt_json
+
         return {"prompts": [prompt_json(p) for p in _service(ls).pending()]}
 
     @server.feature(P.ANSWER_PROMPT)

@@ -141,7 +141,7 @@ class PromptService:
             return self._store(p, text or checks.CANNOT_EXPLAIN, None, True,
                                "again" if p.kind == "review" else None, via,
                                checks.check_answer(checks.CANNOT_EXPLAIN, p.code, p.kind).feedback)
-        check = checks.check_answer(text, p.code, p.kind, min_words=self.settings.min_words)
+        check = self.check(p, text)
         if not check.accepted:
             return Outcome(p, False, check.feedback, check.reason)
         if p.kind == "review":
@@ -159,6 +159,10 @@ class PromptService:
                            "badUnderstanding")
         return self._store(p, text, understanding, False, rating.lower() if rating else None, via,
                            check.feedback)
+
+    def check(self, p: Prompt, text: str) -> checks.Check:
+        """The gentle checks alone (the terminal runs them before asking for a rating)."""
+        return checks.check_answer(text, p.code, p.kind, min_words=self.settings.min_words)
 
     def _store(self, p: Prompt, text: str, understanding: int | None, cannot: bool,
                rating: str | None, via: str, feedback: str) -> Outcome:
