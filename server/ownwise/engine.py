@@ -527,10 +527,18 @@ class Engine:
         return {".py": "python", ".ts": "typescript", ".js": "javascript", ".go": "go",
                 ".rs": "rust", ".java": "java", ".lua": "lua"}.get(Path(uri).suffix, "")
 
-    def set_prompt_choice(self, session: Session, choice: str) -> None:
-        session.prompt_choice = choice
-        self.queue.add_session(session.record())
-        self.flush()
+    def set_prompt_choice(self, session_id: int, choice: str) -> None:
+        """Store what the user chose when the session's prompts were offered."""
+        queued = self.queue.sessions.get(session_id)
+        if queued is not None:
+            self.queue.sessions[session_id] = queued.model_copy(update={"prompt_choice": choice})
+            self.flush()
+            return
+        if self.open_store() and self.store is not None:
+            try:
+                self.store.set_session_choice(session_id, choice)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("could not store the prompt choice of session %s: %s", session_id, exc)
 
     def close_stale_sessions(self) -> int:
         """Sessions left open by a crashed server: end them at their last edit, as interrupted."""
@@ -582,9 +590,9 @@ class Engine:
         hit = self._explained.get(uri)
         if hit is None:
             hit = (set(), set())
-            if self.service is not None:
+            if self.store is not None:
                 try:
-                    hit = self.service.explained_events(uri)
+                    hit = self.store.explained_events(uri)
                 except Exception as exc:  # noqa: BLE001
                     log.warning("could not read explanations for %s: %s", uri, exc)
             self._explained[uri] = hit

@@ -180,6 +180,7 @@ async def test_shutdown_ends_the_session_and_its_prompts_are_offered_at_next_sta
     async with ownwise(workspace, db, answer="Later") as s:
         await eventually(lambda: s.asked)
         assert s.asked[0].message.startswith("Your last session ended when the editor closed. You kept 1 AI")
+    assert q(db, "select end_reason, prompt_choice from sessions") == [("shutdown", "later")]
 
 
 async def test_idle_ends_the_session(workspace, db):

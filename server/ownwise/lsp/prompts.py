@@ -78,11 +78,11 @@ class PromptFlows:
         if ended is not None:
             self.refresh_ui()
             if ended.prompts:
-                self.spawn(self.offer(ended.prompts, ended.earlier, ended.session))
+                self.spawn(self.offer(ended.prompts, ended.earlier, ended.session.id))
         return ended
 
     async def offer(self, prompts: Sequence[Prompt], earlier: Sequence[Prompt] = (),
-                    session: Session | None = None, message: str | None = None) -> str | None:
+                    session_id: int | None = None, message: str | None = None) -> str | None:
         """Ask whether to explain now; act on the choice; return it."""
         service = self.engine.service
         if service is None or not prompts:
@@ -93,8 +93,8 @@ class PromptFlows:
         msg = message or summary_message(prompts, len(earlier))
         choice = await self.ask(msg)
         name = {P.EXPLAIN_NOW: "explainNow", P.LATER: "later", P.SKIP: "skip"}.get(choice or "", "dismissed")
-        if session is not None:
-            self.engine.set_prompt_choice(session, name)
+        if session_id is not None:
+            self.engine.set_prompt_choice(session_id, name)
         log.info("prompt choice %s for %d prompts", name, len(prompts))
         if choice == P.EXPLAIN_NOW:
             await self.open_document(list(prompts) + [p for p in earlier if p.status == "pending"])
@@ -130,6 +130,8 @@ class PromptFlows:
 
     async def offer_unoffered(self) -> None:
         """At start-up: prompts of a session that ended when the editor closed."""
+        if not self.engine.pending_total:
+            return
         service = self.engine.service
         if service is None:
             return
@@ -141,7 +143,7 @@ class PromptFlows:
 
         msg = ("Your last session ended when the editor closed. "
                + summary_message(fresh, len(earlier)).replace(" this session", ""))
-        await self.offer(fresh, earlier, message=msg)
+        await self.offer(fresh, earlier, fresh[0].session_id, message=msg)
 
     async def offer_reask(self) -> None:
         engine = self.engine

@@ -122,13 +122,7 @@ class PromptService:
 
     def explained_events(self, uri: str) -> tuple[set[str], set[str]]:
         """Events of this file's AI code that were explained, and those marked can't-explain."""
-        done: set[str] = set()
-        cannot: set[str] = set()
-        for p in self.store.prompts(uri=uri, status=("answered", "cannotExplain")):
-            if p.kind == "review":
-                continue
-            (done if p.status == "answered" else cannot).update(p.events)
-        return done, cannot - done
+        return self.store.explained_events(uri)
 
     # ----------------------------------------------------------- answering
     def answer(self, prompt_id: str, text: str, *, understanding: int | None = None,

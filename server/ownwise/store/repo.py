@@ -120,6 +120,9 @@ class Store:
         if rows:
             self.db["sessions"].upsert_all(rows, pk="id")
 
+    def set_session_choice(self, session_id: int, choice: str) -> None:
+        self.db["sessions"].update(session_id, {"prompt_choice": choice})
+
     def session(self, session_id: int) -> SessionRecord | None:
         row = next(self.db["sessions"].rows_where("id = ?", [session_id]), None)
         return SessionRecord(**_load(row, _SESSION_JSON)) if row else None
@@ -167,6 +170,17 @@ class Store:
         if uri is not None:
             sql, args = sql + " and uri = ?", [uri]
         return self.db.execute(sql, args).fetchone()[0]
+
+    def explained_events(self, uri: str) -> tuple[set[str], set[str]]:
+        """AI event ids of this file's explained prompts, and of those answered "can't explain yet"."""
+        done: set[str] = set()
+        cannot: set[str] = set()
+        rows = self.db.execute(
+            "select status, events from prompts where uri = ? and kind != 'review' "
+            "and status in ('answered', 'cannotExplain')", [uri]).fetchall()
+        for status, events in rows:
+            (done if status == "answered" else cannot).update(json.loads(events or "[]"))
+        return done, cannot - done
 
     def update_prompts(self, ids: Sequence[str], **fields: Any) -> None:
         for pid in ids:
