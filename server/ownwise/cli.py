@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(fn=cmd_classify)
     e = sub.add_parser("export", help="write everything stored as JSON")
     e.add_argument("--format", choices=["json"], default="json")
-    e.add_argument("--since", help="only edits at or after this ISO time")
+    e.add_argument("--since", help="only edits, sessions, prompts and answers at or after this ISO time")
     e.add_argument("--out", help="file to write (default: stdout)")
     e.set_defaults(fn=cmd_export)
     x = sub.add_parser("explain", help="answer pending explain prompts in the terminal")

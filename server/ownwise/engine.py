@@ -633,7 +633,7 @@ class Engine:
 
     def block_at(self, uri: str, start: int, end: int) -> Block | None:
         st = self.docs.get(uri)
-        if st is None:
+        if st is None or self.is_secret(st.path):
             return None
         for b in self._blocks(uri, st, None):
             if b.start_line <= end and start <= b.end_line:

@@ -74,6 +74,15 @@ def column_to_index(content: str, column: int, encoding: str = UTF16) -> int:
     return len(content)
 
 
+def column_of(content: str, encoding: str = UTF16) -> int:
+    """The LSP column at the end of ``content`` (its length in the encoding's code units)."""
+    if encoding == UTF32 or content.isascii():
+        return len(content)
+    if encoding == UTF16:
+        return len(content.encode("utf-16-le", "surrogatepass")) // 2
+    return len(content.encode("utf-8", "surrogatepass"))
+
+
 @dataclass(slots=True)
 class Change:
     """One content change: replace the range with ``text`` (``range`` None: whole text)."""

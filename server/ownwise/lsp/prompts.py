@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pydantic import ValidationError
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
+from ..attribution.document import column_of
 from ..engine import SessionEnd, uri_to_path
 from ..sessions import Session
 from ..store import Prompt
@@ -118,13 +119,18 @@ class PromptFlows:
         service = self.engine.service
         if service is None or not prompts:
             return None
-        path = service.write_document(prompts[:20])
-        log.info("explanation document %s for %d prompts", path, len(prompts[:20]))
+        prompts = list(prompts[:20])
+        path = service.write_document(prompts)
+        service.mark_offered([p.id for p in prompts if p.offered_at is None])
+        log.info("explanation document %s for %d prompts", path, len(prompts))
+        shown = False
         try:
-            await self.ls.window_show_document_async(types.ShowDocumentParams(
+            res = await self.ls.window_show_document_async(types.ShowDocumentParams(
                 uri=path.as_uri(), take_focus=True))
+            shown = bool(getattr(res, "success", False))
         except Exception as exc:  # noqa: BLE001
             log.warning("window/showDocument failed: %s", exc)
+        if not shown:
             self.ls.tell_user("info", f"ownwise: write your explanations in {path} and save it.")
         return path
 
@@ -138,12 +144,13 @@ class PromptFlows:
         fresh = [p for p in service.pending() if p.offered_at is None and p.kind != "review"]
         if not fresh:
             return
+        sessions = {p.session_id for p in fresh}
         earlier = [p for p in service.pending() if p.offered_at is not None and p.kind != "review"]
         from ..prompts.service import summary_message
 
         msg = ("Your last session ended when the editor closed. "
                + summary_message(fresh, len(earlier)).replace(" this session", ""))
-        await self.offer(fresh, earlier, fresh[0].session_id, message=msg)
+        await self.offer(fresh, earlier, sessions.pop() if len(sessions) == 1 else None, message=msg)
 
     async def offer_reask(self) -> None:
         engine = self.engine
@@ -192,7 +199,8 @@ class PromptFlows:
         parts = []
         if ok:
             if len(ok) == 1:
-                parts.append(f"Saved your answer for {ok[0].prompt.location}. {ok[0].feedback}")
+                feedback = ok[0].feedback.removeprefix("Saved. ")
+                parts.append(f"Saved your answer for {ok[0].prompt.location}. {feedback}")
             else:
                 parts.append(f"Saved {len(ok)} answers ({', '.join(o.prompt.location for o in ok)}).")
         for o in bad:
@@ -207,7 +215,7 @@ class PromptFlows:
         """Recall/review answers saved: show the code to compare, in the open document."""
         caps = self.ls.client_capabilities.workspace
         if caps is not None and caps.apply_edit:
-            edit = text_edit(old, new)
+            edit = text_edit(old, new, self.engine.position_encoding)
             try:
                 res = await self.ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
                     label="ownwise: show the code to compare",
@@ -239,7 +247,7 @@ class PromptFlows:
                 for d in engine.debt(uri):
                     b = d.block
                     last = engine.docs[uri].doc.lines[b.end_line]
-                    end_col = len(last.rstrip("\r\n").encode("utf-16-le")) // 2
+                    end_col = column_of(last.rstrip("\r\n"), engine.position_encoding)
                     msg = (f"You marked this AI code (lines {b.start_line + 1}-{b.end_line + 1}) as "
                            f"\"can't explain yet\" in core code." if d.cannot_explain else
                            f"AI-written core code you haven't explained yet ({b.lines} lines): "
@@ -260,8 +268,8 @@ class PromptFlows:
                 uri=uri, diagnostics=diags, version=st.doc.version))
 
 
-def text_edit(old: str, new: str) -> types.TextEdit:
-    """One edit turning ``old`` into ``new`` (common prefix/suffix kept), UTF-16 positions."""
+def text_edit(old: str, new: str, encoding: str = "utf-16") -> types.TextEdit:
+    """One edit turning ``old`` into ``new`` (common prefix/suffix kept)."""
     i = 0
     n = min(len(old), len(new))
     while i < n and old[i] == new[i]:
@@ -274,7 +282,7 @@ def text_edit(old: str, new: str) -> types.TextEdit:
         before = old[:offset]
         line = before.count("\n")
         col_text = before[before.rfind("\n") + 1:]
-        return types.Position(line=line, character=len(col_text.encode("utf-16-le")) // 2)
+        return types.Position(line=line, character=column_of(col_text, encoding))
 
     return types.TextEdit(range=types.Range(start=pos(i), end=pos(len(old) - j)),
                           new_text=new[i:len(new) - j])
@@ -293,7 +301,7 @@ def register(server: OwnwiseServer) -> None:
 
     def _service(ls: OwnwiseServer):
         if not ls.engine.open_store() or ls.engine.service is None:
-            raise JsonRpcInvalidParams(f"the ownwise database is not available: {ls.engine.store_error}")
+            raise JsonRpcInternalError(f"the ownwise database is not available: {ls.engine.store_error}")
         return ls.engine.service
 
     @server.feature(P.PENDING_PROMPTS)

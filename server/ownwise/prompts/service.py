@@ -180,7 +180,9 @@ class PromptService:
                 self.store.put_review(ReviewCard(prompt_id=p.id, card=card_json, due=_iso(next_due),
                                                  reps=1, last_review=_iso(now)))
         p = p.model_copy(update={"status": status})
-        if next_due is not None and self.settings.reask:
+        if not self.settings.reask:
+            next_due = None  # the card is kept, so turning re-asking on again picks it up
+        if next_due is not None:
             feedback = f"{feedback} You'll be asked about it again {review.describe_interval(now, next_due)}."
         return Outcome(p, True, feedback, "cannotExplain" if cannot else "ok", cannot, next_due)
 
@@ -250,8 +252,9 @@ class PromptService:
 
     # ----------------------------------------------------------- re-asking
     def reasked_today(self) -> int:
+        """Re-asks made today: review prompts, and new prompts for explained code that changed."""
         today = self.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        return len(self.store.prompts(kind="review", since=_iso(today)))
+        return sum(1 for p in self.store.prompts(since=_iso(today)) if p.parent_id is not None)
 
     def due(self) -> list[tuple[ReviewCard, Prompt]]:
         """Due re-asks (oldest due first), within today's allowance."""
