@@ -1,4 +1,4 @@
-"""The ``ownwise`` command: serve, classify, export, explain, doctor."""
+"""The ``ownwise`` command: serve, classify, export, explain, focus, doctor."""
 
 from __future__ import annotations
 
@@ -208,6 +208,73 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_focus(args) -> int:
+    """``ownwise focus start|stop|status|stats``: the same blocks a running server sees."""
+    from datetime import datetime, timezone
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .focus.manager import FocusManager, minutes_of
+    from .settings import parse_settings
+    from .store import StoreError
+
+    try:
+        store, _path = _store(args)
+    except StoreError as exc:
+        sys.stderr.write(f"ownwise focus: {exc}\n")
+        return 1
+    settings, _ = parse_settings(store.get("settings"))
+    now = lambda: datetime.now(timezone.utc)  # noqa: E731
+    manager = FocusManager(store, now, by="cli")
+    out = Console(highlight=False, soft_wrap=True)
+    if args.action == "start":
+        block, created = manager.start(args.minutes or settings.focus.default_minutes, args.task, args.estimate)
+        if not created:
+            out.print(f"A no-AI block is already running (started {block.started_at}).")
+            return 1
+        out.print(f"No-AI block started: {block.planned_minutes:g} minutes"
+                  + (f", task: {block.task}" if block.task else "") + ". Editors switch AI off within 2 s.")
+        return 0
+    if args.action == "stop":
+        ended = manager.stop("cli")
+        if ended is None:
+            out.print("No no-AI block is running.")
+            return 1
+        out.print(f"No-AI block stopped after {minutes_of(ended, now()):.0f} minutes.")
+        return 0
+    if args.action == "status":
+        manager.active = manager.current()
+        status = manager.status()
+        if args.json:
+            sys.stdout.write(json.dumps(status) + "\n")
+        elif status["active"]:
+            out.print(f"No-AI block running: {status['remainingSeconds'] // 60} min left"
+                      + (f" (task: {status['task']})" if status.get("task") else ""))
+        else:
+            out.print("No no-AI block is running.")
+        return 0
+    from types import SimpleNamespace
+
+    from .focus.stats import calibration
+
+    data = calibration(SimpleNamespace(store=store, wall=now, settings=settings), args.weeks)
+    if args.json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return 0
+    t = Table(title=f"No-AI blocks, last {args.weeks} weeks (goal {settings.focus.weekly_goal_minutes:g} min)")
+    for col in ("week", "no-AI min", "goal met", "blocks", "lines/min inside", "lines/min outside"):
+        t.add_column(col, justify="right" if col != "week" else "left")
+    fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+    for w in data["weeks"]:
+        t.add_row(w["weekStart"], f"{w['focusMinutes']:g}", "yes" if w["met"] else "no", str(w["blocks"]),
+                  fmt(w["inside"]["linesPerMinute"]), fmt(w["outside"]["linesPerMinute"]))
+    out.print(t)
+    out.print(f"Streak: {data['streakWeeks']} week(s) at goal. Estimates: {len(data['estimates'])}"
+              + (f", trend {data['estimateTrend']}" if data["estimateTrend"] else "") + ".")
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from rich.console import Console
 
@@ -257,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--rating", choices=["again", "hard", "good", "easy"], help="for a re-ask, with --id")
     x.add_argument("--cannot-explain", action="store_true", help="record \"I can't explain this yet\"")
     x.set_defaults(fn=cmd_explain)
+    f = sub.add_parser("focus", help="no-AI focus blocks: start, stop, status, stats")
+    f.add_argument("action", choices=["start", "stop", "status", "stats"])
+    f.add_argument("--minutes", type=float, help="start: planned length (default: focus.defaultMinutes, 90)")
+    f.add_argument("--task", help="start: what you will work on")
+    f.add_argument("--estimate", type=float, help="start: your estimate of the task's minutes")
+    f.add_argument("--weeks", type=int, default=8, help="stats: how many weeks (default 8)")
+    f.add_argument("--json", action="store_true", help="status/stats: as JSON")
+    f.set_defaults(fn=cmd_focus)
     sub.add_parser("doctor", help="database location, size, schema version, integrity").set_defaults(fn=cmd_doctor)
     return p
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlparse
 
 import pathspec
 
-from .attribution import AIRange, Change, EditKind, HintBook, Thresholds, TrackedDocument
+from .attribution import SUSPECTED, AIRange, Change, EditKind, HintBook, Thresholds, TrackedDocument
 from .attribution.document import UTF16, split_lines
 from .ownership import (
     Classifier,
@@ -37,6 +38,7 @@ from .store.models import SnapshotRange
 from .store.repo import utcnow
 
 if TYPE_CHECKING:
+    from .focus.manager import FocusManager
     from .prompts.service import PromptService
 
 log = logging.getLogger("ownwise.engine")
@@ -113,6 +115,9 @@ class Engine:
         self.pending_total = 0
         self._explained: dict[str, tuple[set[str], set[str]]] = {}
         self._session_queued: tuple | None = None
+        self.focus: FocusManager | None = None
+        self.server_id = f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
+        self._minutes: dict[tuple[str, str], list] = {}  # (minute, class) -> [focus id, lines, chars, ai]
         self.notify_user = notify_user or (lambda level, msg: None)
         self.db_path = db_path
         self.store = store
@@ -142,6 +147,9 @@ class Engine:
             return False
         for note in notes:
             log.warning("%s", note)
+        from .focus.manager import FocusManager
+
+        self.focus = FocusManager(self.store, self.wall)
         self.refresh_pending()
         if self.store_error:
             log.info("database available again: %s", self.db_path)
@@ -165,6 +173,7 @@ class Engine:
         """Write queued events, snapshots and the session; keep them queued on failure."""
         self._queue_snapshots()
         self._queue_session()
+        self._queue_minutes()
         if not len(self.queue) or not self.open_store():
             return 0
         assert self.store is not None
@@ -388,9 +397,58 @@ class Engine:
         )
         if ev is not None:
             self._record(st, ev)
+        self._count_minute(st, result.human_lines, result.human_chars, ev.lines if ev is not None and ev.ai else 0)
+        if ev is not None and self.focus is not None and self.focus.active is not None:
+            self._violation(st, ev)
         if started and self.sessions.current is not None:
             self.on_session_start(self.sessions.current)
         return st
+
+    def _count_minute(self, st: DocState, human_lines: int, human_chars: int, ai_lines: int) -> None:
+        minute = iso(self.wall().replace(second=0, microsecond=0))
+        key = (minute, st.decision.cls.value)
+        row = self._minutes.get(key)
+        if row is None:
+            active = self.focus.active if self.focus is not None else None
+            row = self._minutes[key] = [active.id if active else None, 0, 0, 0, True]
+        row[1] += human_lines
+        row[2] += human_chars
+        row[3] += ai_lines
+        row[4] = True  # changed since queued
+
+    def _queue_minutes(self) -> None:
+        from .store import ActivityMinute
+
+        current = iso(self.wall().replace(second=0, microsecond=0))
+        for (minute, cls), row in list(self._minutes.items()):
+            if row[4]:
+                self.queue.add_activity(ActivityMinute(
+                    minute=minute, ownership_class=cls, server=self.server_id, focus_id=row[0],
+                    human_lines=row[1], human_chars=row[2], ai_lines=row[3]))
+                row[4] = False
+            if minute < current:
+                del self._minutes[(minute, cls)]
+
+    def _violation(self, st: DocState, ev) -> None:
+        """An AI edit (or a suspected insert) during a no-AI block: recorded; the user told once."""
+        from .store import FocusViolation
+
+        assert self.focus is not None and self.focus.active is not None
+        block = self.focus.active
+        suspected = ev.kind == SUSPECTED
+        self.queue.add_violation(FocusViolation(
+            block_id=block.id, ts=utcnow(), kind=ev.kind, source=ev.source, lines=ev.lines,
+            path=st.where[1], suspected=suspected))
+        if suspected or block.notified:
+            return
+        try:
+            self.focus.mark_notified()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not store that the focus block's user was told: %s", exc)
+        what = ev.kind if not ev.source else f"{ev.kind} from {ev.source}"
+        self.notify_user("warning", (
+            f"An AI edit ({what}, {ev.lines} lines in {st.where[1]}) arrived during your no-AI block. "
+            f"It is recorded; switch your AI tools off to keep the block clean."))
 
     def _record(self, st: DocState, ev) -> None:
         workspace, rel = st.where
@@ -440,10 +498,13 @@ class Engine:
         if st is None:
             return None
         sca = self.settings.attribution.suspected_counts_as_ai
+        focus = self.focus.active if self.focus is not None else None
         status = {"uri": uri, "ownershipClass": st.decision.cls.value,
                   "aiLines": st.doc.ai_lines(sca), "pendingPrompts": self.pending_total,
-                  "session": self.sessions.current is not None}
-        key = tuple(status.values())
+                  "session": self.sessions.current is not None,
+                  "focus": {"active": focus is not None,
+                            "remainingSeconds": self.focus.remaining_seconds() if focus else None}}
+        key = tuple(status.values())[:-1] + (focus.id if focus else None,)
         if key == st.last_status:
             return None
         st.last_status = key

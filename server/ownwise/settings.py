@@ -66,6 +66,14 @@ class PromptSettings(_Model):
     reask_similarity: float = Field(0.5, ge=0, le=1)
 
 
+class FocusSettings(_Model):
+    default_minutes: float = Field(90.0, gt=0, le=600)
+    weekly_goal_minutes: float = Field(90.0, ge=0, le=7 * 24 * 60)
+    week_start: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    reminders: bool = True
+    remind_days_before_week_end: int = Field(2, ge=0, le=6)
+
+
 class Settings(_Model):
     store_snippets: bool = True
     secret_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
@@ -73,6 +81,7 @@ class Settings(_Model):
     ownership: OwnershipSettings = Field(default_factory=OwnershipSettings)
     session: SessionSettings = Field(default_factory=SessionSettings)
     prompts: PromptSettings = Field(default_factory=PromptSettings)
+    focus: FocusSettings = Field(default_factory=FocusSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     flush_interval_seconds: float = Field(1.0, gt=0, le=1.0)
 

@@ -102,8 +102,8 @@ class Session:
 @contextlib.asynccontextmanager
 async def ownwise(workspace: Path, db: Path, *, settings: dict | None = None,
                   configuration: dict | None = None, env: dict | None = None,
-                  answer: str | None = None, capabilities: types.ClientCapabilities | None = None):
-    """A real server and a client; ``answer`` is what the user picks in message requests."""
+                  answer: str | tuple[str, ...] | None = None, capabilities: types.ClientCapabilities | None = None):
+    """A real server and a client; ``answer``: the action(s) the user picks in message requests."""
     env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"), **(env or {}))
     cfg = ClientServerConfig(server_command=[sys.executable, "-m", "ownwise", "serve"], server_env=env)
     client = await cfg.start()
@@ -115,9 +115,8 @@ async def ownwise(workspace: Path, db: Path, *, settings: dict | None = None,
     @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
     def _ask(params: types.ShowMessageRequestParams):
         session.asked.append(params)
-        if session.answer is None:
-            return None
-        return next(a for a in params.actions or [] if a.title == session.answer)
+        wanted = (session.answer,) if isinstance(session.answer, str) else session.answer or ()
+        return next((a for a in params.actions or [] if a.title in wanted), None)
 
     await client.initialize_session(types.InitializeParams(
         capabilities=capabilities or types.ClientCapabilities(

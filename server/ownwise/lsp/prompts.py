@@ -72,7 +72,11 @@ class PromptFlows:
         try:
             self.spawn(self.offer_reask())
         except RuntimeError:  # no running loop (unit use)
-            pass
+            return
+        try:
+            self.ls.focus_flows.maybe_remind()
+        except Exception as exc:  # noqa: BLE001 - a reminder must never break editing
+            log.warning("focus reminder failed: %s", exc)
 
     def end_session(self, reason: str) -> SessionEnd | None:
         ended = self.engine.end_session(reason)
@@ -92,7 +96,7 @@ class PromptFlows:
 
         service.mark_offered([p.id for p in prompts])
         msg = message or summary_message(prompts, len(earlier))
-        choice = await self.ask(msg)
+        choice = await self.ask(msg, (P.EXPLAIN_NOW, P.LATER, P.SKIP))
         name = {P.EXPLAIN_NOW: "explainNow", P.LATER: "later", P.SKIP: "skip"}.get(choice or "", "dismissed")
         if session_id is not None:
             self.engine.set_prompt_choice(session_id, name)
@@ -105,11 +109,11 @@ class PromptFlows:
             self.refresh_ui()
         return name
 
-    async def ask(self, message: str) -> str | None:
+    async def ask(self, message: str, actions: Sequence[str]) -> str | None:
         try:
             result = await self.ls.window_show_message_request_async(types.ShowMessageRequestParams(
                 type=types.MessageType.Info, message=message,
-                actions=[types.MessageActionItem(title=t) for t in (P.EXPLAIN_NOW, P.LATER, P.SKIP)]))
+                actions=[types.MessageActionItem(title=t) for t in actions]))
         except Exception as exc:  # noqa: BLE001 - a client that can't ask: the prompts stay pending
             log.warning("window/showMessageRequest failed: %s", exc)
             return None
@@ -123,6 +127,11 @@ class PromptFlows:
         path = service.write_document(prompts)
         service.mark_offered([p.id for p in prompts if p.offered_at is None])
         log.info("explanation document %s for %d prompts", path, len(prompts))
+        await self.show(path)
+        return path
+
+    async def show(self, path: Path) -> bool:
+        """Open a document of ours in the editor; if the client can't, say where it is."""
         shown = False
         try:
             res = await self.ls.window_show_document_async(types.ShowDocumentParams(
@@ -131,8 +140,8 @@ class PromptFlows:
         except Exception as exc:  # noqa: BLE001
             log.warning("window/showDocument failed: %s", exc)
         if not shown:
-            self.ls.tell_user("info", f"ownwise: write your explanations in {path} and save it.")
-        return path
+            self.ls.tell_user("info", f"ownwise: write your answers in {path} and save it.")
+        return shown
 
     async def offer_unoffered(self) -> None:
         """At start-up: prompts of a session that ended when the editor closed."""

@@ -60,3 +60,30 @@ class ExplainArgs(_Params):
     uri: str | None = None
     start_line: int | None = Field(None, alias="startLine", ge=0)
     end_line: int | None = Field(None, alias="endLine", ge=0)
+
+
+FOCUS_CHANGED = "ownwise/focusChanged"
+CALIBRATION = "ownwise/calibration"
+ANSWER_REFLECTION = "ownwise/answerReflection"
+CMD_FOCUS_START = "ownwise.focus.start"
+CMD_FOCUS_STOP = "ownwise.focus.stop"
+CMD_FOCUS_STATUS = "ownwise.focus.status"
+
+
+class FocusStartArgs(_Params):
+    minutes: float | None = Field(None, gt=0, le=600)
+    task: str | None = Field(None, max_length=500)
+    estimate_minutes: float | None = Field(None, alias="estimateMinutes", gt=0, le=6000)
+
+
+class CalibrationParams(_Params):
+    weeks: int = Field(8, ge=1, le=520)
+
+
+class AnswerReflectionParams(_Params):
+    block_id: str = Field(alias="blockId", min_length=1)
+    felt: int | None = Field(None, ge=1, le=5)
+    looked_up: str = Field("", alias="lookedUp")
+    took_longer: str = Field("", alias="tookLonger")
+    actual_minutes: int | None = Field(None, alias="actualMinutes", ge=0, le=6000)
+    notes: str = ""

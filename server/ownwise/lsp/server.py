@@ -26,9 +26,11 @@ from ..attribution import Change
 from ..engine import Engine, uri_to_path
 from ..ownership import OwnershipClass
 from ..settings import Settings, parse_settings
+from . import focus as focus_features
 from . import prompts as prompt_features
 from . import protocol as P
 from .logs import setup_logging
+from .focus import FocusFlows
 from .prompts import PromptFlows
 
 log = logging.getLogger("ownwise.lsp")
@@ -81,6 +83,7 @@ class OwnwiseServer(LanguageServer):
         kwargs = {"clock": clock} if clock else {}
         self.engine = Engine(db_path=db_path, notify_user=self.tell_user, wall=wall_clock(), **kwargs)
         self.flows = PromptFlows(self)
+        self.focus_flows = FocusFlows(self)
         self.engine.on_session_start = self.flows.session_started
         self._flusher: asyncio.Task | None = None
         self._settings_errors: list[str] = []
@@ -119,6 +122,7 @@ class OwnwiseServer(LanguageServer):
         engine = self.engine
         engine.flush()
         engine.hints.purge()
+        self.focus_flows.tick()
         if engine.sessions.idle_expired():
             self.flows.end_session("idle")
         refresh = engine.poll_config()
@@ -129,6 +133,7 @@ class OwnwiseServer(LanguageServer):
 
     def shutdown(self) -> None:
         try:
+            self.focus_flows.shutdown()
             self.engine.shutdown()
         except Exception:  # noqa: BLE001
             log.exception("final flush failed")
@@ -196,8 +201,9 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
         await pull_configuration(ls)
         try:
             ls.engine.close_stale_sessions()
+            ls.focus_flows.recover()
         except Exception as exc:  # noqa: BLE001
-            log.warning("could not close sessions left open: %s", exc)
+            log.warning("could not close sessions or focus blocks left open: %s", exc)
         ls.flows.spawn(ls.flows.offer_unoffered())
 
     async def pull_configuration(ls: OwnwiseServer, pushed: Any = None) -> None:
@@ -228,6 +234,7 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: OwnwiseServer, *args) -> None:
+        ls.focus_flows.shutdown()
         ls.engine.shutdown()
 
     # ----------------------------------------------------------- documents
@@ -258,7 +265,8 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: OwnwiseServer, params: types.DidSaveTextDocumentParams) -> None:
-        if ls.flows.document_saved(params.text_document.uri):
+        if ls.focus_flows.reflection_saved(params.text_document.uri) or ls.flows.document_saved(
+                params.text_document.uri):
             return
         path = uri_to_path(params.text_document.uri)
         if path is not None and path.name in (".ownwise.toml", "pyproject.toml"):
@@ -298,6 +306,7 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
         return {"ownershipClass": d.cls.value, "rule": d.rule}
 
     prompt_features.register(server)
+    focus_features.register(server)
     return server
 
 

@@ -157,6 +157,52 @@ def m006_prompts(db: Database) -> None:
     db["reviews"].create_index(["due"], index_name="idx_reviews_due")
 
 
+@MIGRATIONS()
+def m007_focus(db: Database) -> None:
+    db["focus_blocks"].create(
+        {
+            "id": str,
+            "started_at": str,
+            "planned_minutes": float,
+            "task": str,
+            "estimate_minutes": float,
+            "ended_at": str,
+            "end_reason": str,
+            "last_activity": str,
+            "started_by": str,
+            "pid": int,
+            "host": str,
+            "notified": int,
+            "reflection": str,
+        },
+        pk="id",
+        not_null={"started_at", "planned_minutes", "last_activity", "started_by"},
+    )
+    db["focus_blocks"].create_index(["started_at"], index_name="idx_focus_started")
+    db["focus_violations"].create(
+        {"id": int, "block_id": str, "ts": str, "kind": str, "source": str, "lines": int,
+         "path": str, "suspected": int},
+        pk="id",
+        not_null={"block_id", "ts", "kind", "lines", "suspected"},
+        foreign_keys=[("block_id", "focus_blocks", "id")],
+    )
+    db["focus_violations"].create_index(["block_id"], index_name="idx_violations_block")
+    db["focus_reflections"].create(
+        {"id": int, "block_id": str, "felt": int, "looked_up": str, "took_longer": str,
+         "actual_minutes": int, "notes": str, "via": str, "created_at": str},
+        pk="id",
+        not_null={"block_id", "via", "created_at"},
+        foreign_keys=[("block_id", "focus_blocks", "id")],
+    )
+    db["activity_minutes"].create(
+        {"minute": str, "ownership_class": str, "server": str, "focus_id": str,
+         "human_lines": int, "human_chars": int, "ai_lines": int},
+        pk=("minute", "ownership_class", "server"),
+        not_null={"human_lines", "human_chars", "ai_lines"},
+    )
+    db["activity_minutes"].create_index(["minute"], index_name="idx_activity_minute")
+
+
 def default_db_path() -> Path:
     """``$OWNWISE_DB``, else the platform's user data dir."""
     env = os.environ.get("OWNWISE_DB")

@@ -121,3 +121,60 @@ class ReviewCard(BaseModel):
     reps: int = 0
     last_review: str | None = None
     retired: str | None = None  # why it is no longer asked: changed | gone
+
+
+class FocusBlock(BaseModel):
+    """A no-AI focus block (the weekly calibration benchmark)."""
+
+    id: str
+    started_at: str
+    planned_minutes: float
+    task: str | None = None
+    estimate_minutes: float | None = None
+    ended_at: str | None = None
+    end_reason: str | None = None  # command | timeUp | shutdown | interrupted | cli
+    last_activity: str
+    started_by: str = "lsp"  # lsp | cli
+    pid: int | None = None  # the server that last kept it alive
+    host: str | None = None
+    notified: bool = False  # the user was told about an AI edit in it
+    reflection: str | None = None  # None | offered | answered | skipped
+
+
+class FocusViolation(BaseModel):
+    """An AI edit (or a suspected insert) that arrived during a focus block."""
+
+    id: int | None = None
+    block_id: str
+    ts: str
+    kind: str
+    source: str | None = None
+    lines: int
+    path: str | None = None
+    suspected: bool = False
+
+
+class FocusReflection(BaseModel):
+    """How a focus block went, in the user's words."""
+
+    id: int | None = None
+    block_id: str
+    felt: int | None = None
+    looked_up: str = ""
+    took_longer: str = ""
+    actual_minutes: int | None = None
+    notes: str = ""
+    via: str  # document | request | cli
+    created_at: str
+
+
+class ActivityMinute(BaseModel):
+    """What one server saw in one wall-clock minute, for one ownership class."""
+
+    minute: str
+    ownership_class: str
+    server: str
+    focus_id: str | None = None
+    human_lines: int = 0
+    human_chars: int = 0
+    ai_lines: int = 0

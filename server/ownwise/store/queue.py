@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .models import EditRecord, SessionRecord, Snapshot
+from .models import ActivityMinute, EditRecord, FocusViolation, SessionRecord, Snapshot
 from .repo import Store
 
 
@@ -20,9 +20,12 @@ class WriteQueue:
         self.snapshots: dict[str, Snapshot] = {}
         self.kv: dict[str, object] = {}
         self.sessions: dict[int, SessionRecord] = {}
+        self.violations: list[FocusViolation] = []
+        self.activity: dict[tuple[str, str], ActivityMinute] = {}
 
     def __len__(self) -> int:
-        return len(self.edits) + len(self.snapshots) + len(self.kv) + len(self.sessions)
+        return (len(self.edits) + len(self.snapshots) + len(self.kv) + len(self.sessions)
+                + len(self.violations) + len(self.activity))
 
     def add_edit(self, edit: EditRecord) -> None:
         self.edits.append(edit)
@@ -32,6 +35,13 @@ class WriteQueue:
 
     def add_session(self, session: SessionRecord) -> None:
         self.sessions[session.id] = session
+
+    def add_violation(self, v: FocusViolation) -> None:
+        self.violations.append(v)
+
+    def add_activity(self, a: ActivityMinute) -> None:
+        """The latest totals of one (minute, class) for this server: written as an upsert."""
+        self.activity[(a.minute, a.ownership_class)] = a
 
     def put(self, key: str, value: object) -> None:
         self.kv[key] = value
@@ -44,6 +54,8 @@ class WriteQueue:
         try:
             with store.db.atomic():
                 store.save_sessions(sessions.values())
+                store.add_violations(self.violations)
+                store.save_activity(self.activity.values())
                 store.add_edits(edits)
                 store.save_snapshots(snaps.values())
                 for k, v in kv.items():
@@ -54,4 +66,5 @@ class WriteQueue:
             return 0
         n = len(self)
         self.edits, self.snapshots, self.kv, self.sessions = [], {}, {}, {}
+        self.violations, self.activity = [], {}
         return n

@@ -11,7 +11,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import MIGRATIONS, open_database
-from .models import Answer, EditRecord, Prompt, ReviewCard, SessionRecord, Snapshot, SnapshotRange
+from .models import (
+    ActivityMinute, Answer, EditRecord, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
+    SessionRecord, Snapshot, SnapshotRange,
+)
 
 _SESSION_JSON = ("files_touched", "ai_lines_by_kind", "ai_lines_by_class")
 _PROMPT_JSON = ("events", "kinds", "sources")
@@ -218,6 +221,57 @@ class Store:
         rows = self.db["reviews"].rows_where("retired is null and due <= ?", [now],
                                              order_by="due", limit=limit)
         return [ReviewCard(**r) for r in rows]
+
+    # --------------------------------------------------------------- focus
+    def add_focus_block(self, block: FocusBlock) -> None:
+        row = block.model_dump()
+        row["notified"] = int(row["notified"])
+        self.db["focus_blocks"].insert(row, pk="id")
+
+    def update_focus_block(self, block_id: str, **fields: Any) -> None:
+        if "notified" in fields:
+            fields["notified"] = int(fields["notified"])
+        self.db["focus_blocks"].update(block_id, fields)
+
+    def focus_block(self, block_id: str) -> FocusBlock | None:
+        row = next(self.db["focus_blocks"].rows_where("id = ?", [block_id]), None)
+        return FocusBlock(**{**row, "notified": bool(row["notified"])}) if row else None
+
+    def focus_blocks(self, *, active: bool | None = None, since: str | None = None) -> list[FocusBlock]:
+        where, args = [], []
+        if active is not None:
+            where.append("ended_at is null" if active else "ended_at is not null")
+        if since:
+            where.append("(ended_at is null or ended_at >= ?)")
+            args.append(since)
+        rows = self.db["focus_blocks"].rows_where(" and ".join(where) or None, args, order_by="started_at")
+        return [FocusBlock(**{**r, "notified": bool(r["notified"])}) for r in rows]
+
+    def add_violations(self, items: Sequence[FocusViolation]) -> None:
+        rows = [{**v.model_dump(exclude={"id"}), "suspected": int(v.suspected)} for v in items]
+        if rows:
+            self.db["focus_violations"].insert_all(rows)
+
+    def violations(self, block_id: str | None = None) -> list[FocusViolation]:
+        where, args = ("block_id = ?", [block_id]) if block_id else (None, [])
+        return [FocusViolation(**{**r, "suspected": bool(r["suspected"])})
+                for r in self.db["focus_violations"].rows_where(where, args, order_by="id")]
+
+    def add_reflection(self, r: FocusReflection) -> int:
+        return self.db["focus_reflections"].insert(r.model_dump(exclude={"id"})).last_pk
+
+    def reflections(self, block_id: str | None = None) -> list[FocusReflection]:
+        where, args = ("block_id = ?", [block_id]) if block_id else (None, [])
+        return [FocusReflection(**r) for r in self.db["focus_reflections"].rows_where(where, args, order_by="id")]
+
+    def save_activity(self, items: Iterable[ActivityMinute]) -> None:
+        rows = [a.model_dump() for a in items]
+        if rows:
+            self.db["activity_minutes"].upsert_all(rows, pk=("minute", "ownership_class", "server"))
+
+    def activity(self, since: str | None = None) -> list[ActivityMinute]:
+        where, args = ("minute >= ?", [since]) if since else (None, [])
+        return [ActivityMinute(**r) for r in self.db["activity_minutes"].rows_where(where, args, order_by="minute")]
 
     def transaction(self):
         return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn

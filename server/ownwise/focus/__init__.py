@@ -1,0 +1,1 @@
+"""No-AI focus blocks: the weekly calibration benchmark (pure)."""
