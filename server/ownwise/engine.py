@@ -117,7 +117,8 @@ class Engine:
         self._session_queued: tuple | None = None
         self.focus: FocusManager | None = None
         self.server_id = f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
-        self._minutes: dict[tuple[str, str], list] = {}  # (minute, class) -> [focus id, lines, chars, ai]
+        self._minutes: dict[tuple[str, str], list] = {}  # (minute, class) -> [focus, lines, chars, ai, dirty]
+        self._minute_stamp, self._minute_iso = -1, ""
         self.notify_user = notify_user or (lambda level, msg: None)
         self.db_path = db_path
         self.store = store
@@ -405,8 +406,11 @@ class Engine:
         return st
 
     def _count_minute(self, st: DocState, human_lines: int, human_chars: int, ai_lines: int) -> None:
-        minute = iso(self.wall().replace(second=0, microsecond=0))
-        key = (minute, st.decision.cls.value)
+        now = self.wall()
+        stamp = int(now.timestamp()) // 60
+        if stamp != self._minute_stamp:  # format the minute once, not on every keystroke
+            self._minute_stamp, self._minute_iso = stamp, iso(now.replace(second=0, microsecond=0))
+        key = (self._minute_iso, st.decision.cls.value)
         row = self._minutes.get(key)
         if row is None:
             active = self.focus.active if self.focus is not None else None

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from .conftest import ROOT, eventually, ownwise, plain
@@ -159,6 +158,9 @@ async def test_bad_arguments_and_calibration(workspace, db):
         assert res == {"saved": True}
         cal = await s.request("ownwise/calibration", {"weeks": 2})
         assert len(cal["weeks"]) == 2 and cal["weeks"][-1]["blocks"] == 1
+        week = cal["weeks"][-1]
+        assert week["inside"]["lines"] == 1 and week["inside"]["activeMinutes"] == 1  # "x = 1" typed in it
+        assert week["byClass"]["core"]["inside"]["lines"] == 1 and week["outside"]["lines"] == 0
         assert cal["estimates"] == [] or cal["estimates"][0]["estimateMinutes"] == 20
     assert q(db, "select took_longer, actual_minutes, via from focus_reflections") == [("the tests", 25, "request")]
 
@@ -175,4 +177,25 @@ def test_cli_stats_prints_the_weeks(tmp_path):
     assert '"streakWeeks": 0' in r.stdout
 
 
-__all__ = ["types"]
+async def test_behind_the_weekly_goal_near_the_week_end_reminds_once_a_day(workspace, db):
+    settings = {"focus": {"remindDaysBeforeWeekEnd": 6, "weeklyGoalMinutes": 90}}
+    async with ownwise(workspace, db, settings=settings) as s:
+        uri = s.open("src/a.py", "x = 1\n")
+        s.insert(uri, 1, "y")  # the first edit starts a session
+        await eventually(lambda: any("no-AI minutes this week" in m for m in s.messages()))
+        (msg,) = [m for m in s.messages() if "no-AI minutes" in m]
+        assert msg.startswith("ownwise: 0 of 90 no-AI minutes this week, and the week ends")
+        await s.command("ownwise.session.end")
+        s.insert(uri, 1, "z")  # a new session, the same day
+        await s.file_info(uri)
+        await asyncio.sleep(0.3)
+        assert sum("no-AI minutes" in m for m in s.messages()) == 1
+    fresh = db.parent / "fresh.db"  # no reminder stored for today yet: only the goal stops it
+    async with ownwise(workspace, fresh, settings={"focus": {"remindDaysBeforeWeekEnd": 6,
+                                                             "weeklyGoalMinutes": 0}}) as s:
+        uri = s.open("src/a.py", "x = 1\n")
+        s.insert(uri, 1, "y")
+        await s.file_info(uri)
+        await asyncio.sleep(0.3)
+        assert not any("no-AI minutes" in m for m in s.messages())
+
