@@ -5,6 +5,10 @@
 --                            (inlineCompletion, chatEdit, agentEdit, ...)
 --   :OwnwiseEndSession       end the coding session now (the explain prompt follows)
 --   :OwnwiseExplain          open every pending explain prompt in one document
+--   :OwnwiseFocusStart [min] start a no-AI block (default 90 minutes)
+--   :OwnwiseFocusStop        stop it; :OwnwiseFocusStatus shows what is left
+--   When a block starts or ends, the User autocmd OwnwiseFocusChanged fires
+--   (vim.g.ownwise_focus holds the params): hook your AI plugins' off switch there.
 -- The server asks through window/showMessageRequest and opens the explanation
 -- document with window/showDocument (handled here: Neovim 0.7 has no handler).
 -- Usage: luafile client-nvim/ownwise.lua, then lua Ownwise.setup{cmd=..., root=...}
@@ -27,6 +31,15 @@ function Ownwise.setup(opts)
         vim.schedule(function() vim.cmd("edit " .. vim.fn.fnameescape(fname)) end)
         return { success = true }
       end,
+      ["ownwise/focusChanged"] = function(_, result)
+        vim.g.ownwise_focus = result
+        local msg = result.active and string.format("ownwise: no-AI block started (%d min)", result.plannedMinutes)
+          or string.format("ownwise: no-AI block over (%s)", result.endReason or "ended")
+        vim.schedule(function()
+          vim.notify(msg)
+          vim.cmd("doautocmd <nomodeline> User OwnwiseFocusChanged")
+        end)
+      end,
       ["ownwise/status"] = function(_, result)
         if result then
           vim.b[vim.uri_to_bufnr(result.uri)].ownwise_status = result
@@ -42,6 +55,9 @@ function Ownwise.setup(opts)
   vim.cmd([[command! -nargs=1 OwnwiseHint lua Ownwise.hint(<q-args>)]])
   vim.cmd([[command! OwnwiseEndSession lua Ownwise.command("ownwise.session.end")]])
   vim.cmd([[command! OwnwiseExplain lua Ownwise.command("ownwise.prompt.explain")]])
+  vim.cmd([[command! -nargs=? OwnwiseFocusStart lua Ownwise.command("ownwise.focus.start", { { minutes = tonumber(<q-args>) } })]])
+  vim.cmd([[command! OwnwiseFocusStop lua Ownwise.command("ownwise.focus.stop")]])
+  vim.cmd([[command! OwnwiseFocusStatus lua Ownwise.focus_status()]])
   Ownwise.attach(vim.api.nvim_get_current_buf())
   return Ownwise.client_id
 end
@@ -64,6 +80,17 @@ end
 function Ownwise.command(name, args)
   Ownwise.client().request("workspace/executeCommand", { command = name, arguments = args or {} },
     function(err) if err then vim.notify("ownwise: " .. vim.inspect(err), vim.log.levels.ERROR) end end)
+end
+
+function Ownwise.focus_status()
+  local res = Ownwise.client().request_sync("workspace/executeCommand",
+    { command = "ownwise.focus.status", arguments = {} }, 5000)
+  local st = res and res.result
+  if st and st.active then
+    vim.notify(string.format("ownwise: no-AI block, %d min left", math.floor(st.remainingSeconds / 60)))
+  else
+    vim.notify("ownwise: no no-AI block is running")
+  end
 end
 
 function Ownwise.file_info(buf)

@@ -69,3 +69,11 @@ def test_neovim_runs_the_explain_flow(tmp_path):
     finally:
         con.close()
     assert rows == [(answer, 4, "document", "answered")]
+
+
+def test_neovim_focus_commands_fire_the_user_autocmd(tmp_path):
+    data = run_nvim(tmp_path, "focus_flow.lua")
+    assert "error" not in data, data
+    started, ended = data["events"]
+    assert started["active"] is True and started["plannedMinutes"] == 45
+    assert ended["active"] is False and ended["endReason"] == "command"
