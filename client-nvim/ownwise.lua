@@ -7,6 +7,7 @@
 --   :OwnwiseExplain          open every pending explain prompt in one document
 --   :OwnwiseFocusStart [min] start a no-AI block (default 90 minutes)
 --   :OwnwiseFocusStop        stop it; :OwnwiseFocusStatus shows what is left
+--   :OwnwiseFocusReflect     write the reflection of the last block
 --   When a block starts or ends, the User autocmd OwnwiseFocusChanged fires
 --   (vim.g.ownwise_focus holds the params): hook your AI plugins' off switch there.
 -- The server asks through window/showMessageRequest and opens the explanation
@@ -55,7 +56,8 @@ function Ownwise.setup(opts)
   vim.cmd([[command! -nargs=1 OwnwiseHint lua Ownwise.hint(<q-args>)]])
   vim.cmd([[command! OwnwiseEndSession lua Ownwise.command("ownwise.session.end")]])
   vim.cmd([[command! OwnwiseExplain lua Ownwise.command("ownwise.prompt.explain")]])
-  vim.cmd([[command! -nargs=? OwnwiseFocusStart lua Ownwise.command("ownwise.focus.start", { { minutes = tonumber(<q-args>) } })]])
+  vim.cmd([[command! -nargs=? OwnwiseFocusStart lua Ownwise.focus_start(<q-args>)]])
+  vim.cmd([[command! OwnwiseFocusReflect lua Ownwise.command("ownwise.focus.reflect")]])
   vim.cmd([[command! OwnwiseFocusStop lua Ownwise.command("ownwise.focus.stop")]])
   vim.cmd([[command! OwnwiseFocusStatus lua Ownwise.focus_status()]])
   Ownwise.attach(vim.api.nvim_get_current_buf())
@@ -80,6 +82,12 @@ end
 function Ownwise.command(name, args)
   Ownwise.client().request("workspace/executeCommand", { command = name, arguments = args or {} },
     function(err) if err then vim.notify("ownwise: " .. vim.inspect(err), vim.log.levels.ERROR) end end)
+end
+
+function Ownwise.focus_start(minutes)
+  -- an empty Lua table is sent as [], so leave the argument out unless a number was given
+  local n = tonumber(minutes)
+  Ownwise.command("ownwise.focus.start", n and { { minutes = n } } or {})
 end
 
 function Ownwise.focus_status()

@@ -248,6 +248,8 @@ def cmd_focus(args) -> int:
         status = manager.status()
         if args.json:
             sys.stdout.write(json.dumps(status) + "\n")
+        elif status["active"] and not status["remainingSeconds"]:
+            out.print("The no-AI block's time is up; a running editor ends it (or: ownwise focus stop).")
         elif status["active"]:
             out.print(f"No-AI block running: {status['remainingSeconds'] // 60} min left"
                       + (f" (task: {status['task']})" if status.get("task") else ""))
@@ -302,6 +304,21 @@ def cmd_doctor(args) -> int:
     return 0 if check == "ok" else 1
 
 
+def _bounded(low: float, high: float, kind=float):
+    """An argparse type: a number above ``low`` (at least it, for ints) and at most ``high``."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        ok = (low <= value if kind is int else low < value) and value <= high
+        if not ok:
+            raise argparse.ArgumentTypeError(f"must be {'from' if kind is int else 'above'} {low:g} "
+                                             f"{'to' if kind is int else 'and at most'} {high:g}")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ownwise", description=__doc__)
     p.add_argument("--db", help="database path (default: $OWNWISE_DB or the user data dir)")
@@ -326,10 +343,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.set_defaults(fn=cmd_explain)
     f = sub.add_parser("focus", help="no-AI focus blocks: start, stop, status, stats")
     f.add_argument("action", choices=["start", "stop", "status", "stats"])
-    f.add_argument("--minutes", type=float, help="start: planned length (default: focus.defaultMinutes, 90)")
+    f.add_argument("--minutes", type=_bounded(0, 600), help="start: planned length (default: focus.defaultMinutes, 90)")
     f.add_argument("--task", help="start: what you will work on")
-    f.add_argument("--estimate", type=float, help="start: your estimate of the task's minutes")
-    f.add_argument("--weeks", type=int, default=8, help="stats: how many weeks (default 8)")
+    f.add_argument("--estimate", type=_bounded(0, 6000), help="start: your estimate of the task's minutes")
+    f.add_argument("--weeks", type=_bounded(1, 520, int), default=8, help="stats: how many weeks (default 8)")
     f.add_argument("--json", action="store_true", help="status/stats: as JSON")
     f.set_defaults(fn=cmd_focus)
     sub.add_parser("doctor", help="database location, size, schema version, integrity").set_defaults(fn=cmd_doctor)

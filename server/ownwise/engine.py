@@ -31,7 +31,7 @@ from .ownership import (
     rules_from_settings,
 )
 from .prompts.blocks import Block, merge_blocks, prompt_kind, select
-from .sessions import Session, SessionTracker, iso, parse_iso
+from .sessions import Session, SessionTracker, iso, parse_iso, pid_alive
 from .settings import Settings
 from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path
 from .store.models import SnapshotRange
@@ -617,7 +617,7 @@ class Engine:
         for rec in self.store.sessions(open_only=True):
             if self.sessions.current is not None and rec.id == self.sessions.current.id:
                 continue
-            alive = rec.host == host and rec.pid is not None and _pid_alive(rec.pid)
+            alive = rec.host == host and rec.pid is not None and pid_alive(rec.pid)
             stale = (self.wall() - parse_iso(rec.last_activity)).total_seconds() > idle * 60
             if alive and not stale:
                 continue
@@ -741,16 +741,6 @@ class Engine:
         self.queue.put("settings", self.settings.snapshot())
         self.flush()
         return ended
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _mtime(path: Path) -> float | None:

@@ -30,6 +30,17 @@ def parse_iso(text: str) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine (a server that may still hold a row)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def new_session_id(now: datetime) -> int:
     """Unique enough across windows: microseconds since the epoch."""
     return int(now.timestamp() * 1_000_000) + time.perf_counter_ns() % 1000

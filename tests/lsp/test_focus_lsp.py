@@ -67,6 +67,7 @@ async def test_block_violation_stop_and_reflection(workspace, db):
         assert stopped["stopped"] is True and stopped["block"]["endReason"] == "command"
         await eventually(lambda: len(seen) == 2)
         assert seen[1]["active"] is False and seen[1]["endReason"] == "command"
+        assert (seen[1]["violations"], seen[1]["suspected"]) == (2, 0)
         await eventually(lambda: s.client.shown_documents)
         asked = sorted(a.message for a in s.asked)
         assert asked[0].startswith("You kept 1 AI edit (4 lines) in core code")  # the session's prompt
@@ -163,6 +164,25 @@ async def test_bad_arguments_and_calibration(workspace, db):
         assert week["byClass"]["core"]["inside"]["lines"] == 1 and week["outside"]["lines"] == 0
         assert cal["estimates"] == [] or cal["estimates"][0]["estimateMinutes"] == 20
     assert q(db, "select took_longer, actual_minutes, via from focus_reflections") == [("the tests", 25, "request")]
+
+
+async def test_a_block_ended_by_shutdown_asks_for_its_reflection_at_the_next_start(workspace, db):
+    async with ownwise(workspace, db) as s:
+        await s.command("ownwise.focus.start", {"minutes": 30})
+    assert q(db, "select end_reason, reflection from focus_blocks") == [("shutdown", None)]
+    async with ownwise(workspace, db, answer="Skip") as s:
+        await eventually(lambda: s.asked)
+        assert s.asked[0].message.startswith("Your no-AI block is over (0 of 30 minutes)")
+        await eventually(lambda: q(db, "select reflection from focus_blocks") == [("skipped",)])
+
+
+def test_cli_rejects_impossible_values(tmp_path):
+    db = tmp_path / "o.db"
+    for args in (["--minutes", "-5"], ["--minutes", "0"], ["--estimate", "0"], ["--minutes", "x"]):
+        r = cli(db, "focus", "start", *args)
+        assert r.returncode == 2 and "argument --" in r.stderr, (args, r.stderr)
+    r = cli(db, "focus", "stats", "--weeks", "0")
+    assert r.returncode == 2 and "from 1 to 520" in r.stderr
 
 
 def test_cli_stats_prints_the_weeks(tmp_path):

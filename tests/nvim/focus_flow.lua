@@ -15,7 +15,7 @@ Ownwise.setup({ cmd = { os.getenv("OWNWISE_PYTHON"), "-m", "ownwise", "serve" },
 if not vim.wait(10000, function() local c = Ownwise.client(); return c and c.initialized end, 20) then
   result({ error = "server did not initialize" }); vim.cmd("qa!")
 end
-vim.cmd("OwnwiseFocusStart 45")
+vim.cmd("OwnwiseFocusStart")  -- no number: the default length
 vim.wait(5000, function() return #events == 1 end, 20)
 vim.cmd("OwnwiseFocusStop")
 vim.wait(5000, function() return #events == 2 end, 20)

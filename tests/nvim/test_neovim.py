@@ -75,5 +75,5 @@ def test_neovim_focus_commands_fire_the_user_autocmd(tmp_path):
     data = run_nvim(tmp_path, "focus_flow.lua")
     assert "error" not in data, data
     started, ended = data["events"]
-    assert started["active"] is True and started["plannedMinutes"] == 45
+    assert started["active"] is True and started["plannedMinutes"] == 90
     assert ended["active"] is False and ended["endReason"] == "command"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..sessions import iso, parse_iso
+from ..sessions import iso, parse_iso, pid_alive
 from ..store import FocusBlock, Store
 
 log = logging.getLogger("ownwise.focus")
@@ -29,16 +29,6 @@ class FocusChange:
 
     block: FocusBlock
     active: bool
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def planned_end(block: FocusBlock) -> datetime:
@@ -141,7 +131,7 @@ class FocusManager:
         for block in self.store.focus_blocks(active=True):
             if block.pid is None:
                 continue  # started from the CLI and not yet picked up: a live block
-            if block.host == self.host and block.pid != self.pid and _pid_alive(block.pid):
+            if block.host == self.host and block.pid != self.pid and pid_alive(block.pid):
                 continue  # another window keeps it
             if block.host != self.host:
                 stale = (self.now() - parse_iso(block.last_activity)).total_seconds() > 60

@@ -49,14 +49,24 @@ class FocusFlows:
         return self.engine.focus
 
     # ------------------------------------------------------------- changes
-    def announce(self, change: FocusChange) -> None:
+    def params(self, change: FocusChange) -> dict[str, Any]:
         b = change.block
         params: dict[str, Any] = {"active": change.active, "id": b.id, "startedAt": b.started_at,
                                   "plannedMinutes": b.planned_minutes, "task": b.task}
         if not change.active:
             params.update(endedAt=b.ended_at, endReason=b.end_reason,
                           minutes=round(minutes_of(b, self.engine.wall()), 1))
-        self.ls.protocol.notify(P.FOCUS_CHANGED, params)
+            store = self.engine.store
+            if store is not None:
+                found = store.violations(b.id)
+                params.update(violations=sum(1 for v in found if not v.suspected),
+                              suspected=sum(1 for v in found if v.suspected))
+        return params
+
+    def announce(self, change: FocusChange) -> None:
+        b = change.block
+        self.engine.flush()  # violations queued in this block are counted in the notification
+        self.ls.protocol.notify(P.FOCUS_CHANGED, self.params(change))
         for uri in list(self.engine.docs):
             self.ls.send_status(uri)
         if not change.active:
@@ -78,9 +88,11 @@ class FocusFlows:
             return
         for block in focus.recover():
             self.announce(FocusChange(block, False))
-        focus.sync()  # pick up a block that is still running (another window, the CLI)
-        if focus.active is not None:
-            self.announce(FocusChange(focus.active, True))
+        for change in focus.sync():  # a block still running (another window, the CLI), or now over
+            self.announce(change)
+        last = next((b for b in reversed(self.engine.store.focus_blocks(active=False))), None)
+        if last is not None and last.end_reason == "shutdown" and last.reflection is None:
+            self.ls.flows.spawn(self.offer_reflection(last))  # the editor closed: ask now
 
     def shutdown(self) -> None:
         focus = self.engine.focus
@@ -89,8 +101,7 @@ class FocusFlows:
         ended = focus.stop("shutdown")
         if ended is not None:
             try:
-                self.ls.protocol.notify(P.FOCUS_CHANGED, {"active": False, "id": ended.id,
-                                                          "endReason": "shutdown"})
+                self.ls.protocol.notify(P.FOCUS_CHANGED, self.params(FocusChange(ended, False)))
             except Exception:  # noqa: BLE001 - the connection may be gone already
                 pass
 
@@ -108,6 +119,9 @@ class FocusFlows:
         manager = self.engine.focus
         if manager is None:
             return None
+        fresh = self.engine.store.focus_block(b.id)
+        if fresh is not None and fresh.reflection is not None:
+            return None  # another window asked already
         manager.set_reflection(b.id, "offered")
         took = round(minutes_of(b, self.engine.wall()))
         msg = (f"Your no-AI block is over ({took} of {round(b.planned_minutes)} minutes"
@@ -146,11 +160,17 @@ class FocusFlows:
         if parsed is None or not parsed.started:
             return True
         if parsed.errors:
-            self.ls.tell_user("warning", "ownwise: " + " ".join(parsed.errors))
+            self.ls.tell_user("warning", "ownwise: " + " ".join(e.rstrip(".") + "." for e in parsed.errors))
             return True
-        self.store_reflection(parsed.block_id, parsed.felt, parsed.looked_up, parsed.took_longer,
-                              parsed.actual_minutes, parsed.notes, "document")
-        self.ls.tell_user("info", "Reflection saved. Thank you: it goes into your calibration figures.")
+        try:
+            self.store_reflection(parsed.block_id, parsed.felt, parsed.looked_up, parsed.took_longer,
+                                  parsed.actual_minutes, parsed.notes, "document")
+        except Exception as exc:  # noqa: BLE001 - nothing confirmed; the document still holds it
+            log.exception("storing the reflection from %s failed", path)
+            self.ls.tell_user("error", f"ownwise could not store your reflection ({exc}). "
+                                       f"It is still in {path.name}; save again to retry.")
+            return True
+        self.ls.tell_user("info", "Reflection saved. Thank you.")
         return True
 
     def store_reflection(self, block_id: str, felt, looked_up, took_longer, actual, notes, via) -> None:
@@ -174,6 +194,8 @@ class FocusFlows:
         store = self.engine.store
         if not s.reminders or s.weekly_goal_minutes <= 0 or store is None:
             return
+        if self.engine.focus is not None and self.engine.focus.active is not None:
+            return  # a block is running
         now = self.engine.wall().astimezone()
         start_day = WEEKDAYS.index(s.week_start)
         week = week_start_of(now, start_day)
@@ -195,9 +217,11 @@ class FocusFlows:
         from datetime import datetime as dt
         from datetime import time as dtime
 
+        from ..sessions import iso
+
         start = dt.combine(week, dtime(0), tzinfo=now.tzinfo)
         total = 0.0
-        for b in self.engine.store.focus_blocks(since=start.isoformat()):
+        for b in self.engine.store.focus_blocks(since=iso(start)):  # stored times are UTC
             began = max(parse_iso(b.started_at), start)
             end = parse_iso(b.ended_at) if b.ended_at else now
             total += max(0.0, (end - began).total_seconds() / 60)
@@ -218,10 +242,11 @@ def register(server) -> None:
         a = _args(P.FocusStartArgs, args, P.CMD_FOCUS_START)
         manager = ls.focus_flows.manager
         minutes = a.minutes or ls.engine.settings.focus.default_minutes
+        before = manager.active
         block, created = manager.start(minutes, a.task, a.estimate_minutes)
-        if created:
+        if created or before is None or before.id != block.id:  # new here (maybe from the terminal)
             ls.focus_flows.announce(FocusChange(block, True))
-        else:
+        if not created:
             ls.tell_user("info", f"ownwise: a no-AI block is already running (started {block.started_at}).")
         return {**manager.status(), "started": created}
 
@@ -233,6 +258,16 @@ def register(server) -> None:
             return {"active": False, "stopped": False}
         ls.focus_flows.announce(FocusChange(ended, False))
         return {"active": False, "stopped": True, "block": block_json(ended, ls.engine.wall())}
+
+    @server.command(P.CMD_FOCUS_REFLECT)
+    async def focus_reflect(ls, *args: Any) -> dict[str, Any]:
+        manager = ls.focus_flows.manager
+        ended = [b for b in manager.store.focus_blocks(active=False) if b.reflection != "answered"]
+        if not ended:
+            ls.tell_user("info", "ownwise: no no-AI block is waiting for a reflection.")
+            return {"blockId": None}
+        path = await ls.focus_flows.open_reflection(ended[-1])
+        return {"blockId": ended[-1].id, "document": path.as_uri()}
 
     @server.command(P.CMD_FOCUS_STATUS)
     def focus_status(ls, *args: Any) -> dict[str, Any]:

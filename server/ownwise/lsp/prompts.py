@@ -73,6 +73,9 @@ class PromptFlows:
             self.spawn(self.offer_reask())
         except RuntimeError:  # no running loop (unit use)
             return
+        self.spawn(self._remind())  # after this didChange, not inside it
+
+    async def _remind(self) -> None:
         try:
             self.ls.focus_flows.maybe_remind()
         except Exception as exc:  # noqa: BLE001 - a reminder must never break editing

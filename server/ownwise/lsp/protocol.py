@@ -68,6 +68,7 @@ ANSWER_REFLECTION = "ownwise/answerReflection"
 CMD_FOCUS_START = "ownwise.focus.start"
 CMD_FOCUS_STOP = "ownwise.focus.stop"
 CMD_FOCUS_STATUS = "ownwise.focus.status"
+CMD_FOCUS_REFLECT = "ownwise.focus.reflect"
 
 
 class FocusStartArgs(_Params):

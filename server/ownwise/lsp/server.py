@@ -122,7 +122,10 @@ class OwnwiseServer(LanguageServer):
         engine = self.engine
         engine.flush()
         engine.hints.purge()
-        self.focus_flows.tick()
+        try:
+            self.focus_flows.tick()
+        except Exception:  # noqa: BLE001 - a locked database must not stop the rest of the tick
+            log.exception("focus check failed")
         if engine.sessions.idle_expired():
             self.flows.end_session("idle")
         refresh = engine.poll_config()
@@ -197,13 +200,14 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: OwnwiseServer, params: types.InitializedParams) -> None:
-        ls.start_flusher()
-        await pull_configuration(ls)
+        # recover before the first tick: its heartbeat would make a dead server's block look alive
         try:
             ls.engine.close_stale_sessions()
             ls.focus_flows.recover()
         except Exception as exc:  # noqa: BLE001
             log.warning("could not close sessions or focus blocks left open: %s", exc)
+        ls.start_flusher()
+        await pull_configuration(ls)
         ls.flows.spawn(ls.flows.offer_unoffered())
 
     async def pull_configuration(ls: OwnwiseServer, pushed: Any = None) -> None:
