@@ -70,3 +70,15 @@ async def test_a_20_mb_insert_is_taken_and_stored_with_a_capped_snippet(workspac
     con = sqlite3.connect(db)
     (snippet_len, chars), = con.execute("select length(snippet), chars from edits").fetchall()
     assert snippet_len <= 4096 and chars == len(big)
+
+
+async def test_server_info_and_client_state_round_trip(workspace, db):
+    async with ownwise(workspace, db) as s:
+        info = await s.request("ownwise/serverInfo", {})
+        assert info["databasePath"] == str(db) and info["dataDir"] == str(db.parent)
+        saved = [{"key": "editor.inlineSuggest.enabled", "user": {"set": True, "value": True}}]
+        assert (await s.request("ownwise/clientState", {"key": "vscode.focus", "value": saved}))["value"] == saved
+        assert (await s.request("ownwise/clientState", {"key": "vscode.focus"}))["value"] == saved
+        assert (await s.request("ownwise/clientState", {"key": "vscode.focus", "value": None}))["value"] is None
+        with pytest.raises(JsonRpcException):
+            await s.request("ownwise/clientState", {"key": "bad key!"})

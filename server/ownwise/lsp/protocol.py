@@ -88,3 +88,14 @@ class AnswerReflectionParams(_Params):
     took_longer: str = Field("", alias="tookLonger")
     actual_minutes: int | None = Field(None, alias="actualMinutes", ge=0, le=6000)
     notes: str = ""
+
+
+SERVER_INFO = "ownwise/serverInfo"
+CLIENT_STATE = "ownwise/clientState"
+
+
+class ClientStateParams(_Params):
+    """Get (no ``value`` key) or set a client's own state, kept in the database's kv table."""
+
+    key: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$")
+    value: object | None = None

@@ -16,7 +16,7 @@ from typing import Any
 
 from lsprotocol import types
 from pydantic import ValidationError
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage
@@ -308,6 +308,29 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
             raise JsonRpcInvalidParams(str(exc)) from None
         ls.send_status(a.uri)
         return {"ownershipClass": d.cls.value, "rule": d.rule}
+
+    @server.feature(P.SERVER_INFO)
+    def server_info(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
+        db = ls.engine.db_path
+        if db is None:
+            from ..store import default_db_path
+
+            db = default_db_path()
+        return {"version": __version__, "databasePath": str(db), "dataDir": str(db.parent),
+                "databaseAvailable": ls.engine.store is not None}
+
+    @server.feature(P.CLIENT_STATE)
+    def client_state(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
+        try:
+            p = P.ClientStateParams.model_validate(params)
+        except ValidationError as exc:
+            raise JsonRpcInvalidParams(f"{P.CLIENT_STATE}: {_brief(exc)}") from None
+        if not ls.engine.open_store() or ls.engine.store is None:
+            raise JsonRpcInternalError(f"the ownwise database is not available: {ls.engine.store_error}")
+        key = f"client:{p.key}"
+        if isinstance(params, dict) and "value" in params:
+            ls.engine.store.put(key, p.value)
+        return {"key": p.key, "value": ls.engine.store.get(key)}
 
     prompt_features.register(server)
     focus_features.register(server)
