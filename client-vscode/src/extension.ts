@@ -1,1 +1,214 @@
-export function activate() {}
+// ownwise for VS Code: starts the Python server, senses where edits come from,
+// shows the file's class and pending prompts, the explain UI and focus mode.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { LanguageClient, State, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { ExplainView } from "./explainView";
+import { FocusMode, type FocusChanged } from "./focus";
+import { PythonError, resolvePython } from "./python";
+import { Sensor } from "./sensing";
+
+interface Status {
+  uri: string;
+  ownershipClass: string;
+  aiLines: number;
+  pendingPrompts: number;
+}
+
+const MAX_RESTARTS = 4;
+
+class Ownwise implements vscode.Disposable {
+  client: LanguageClient | undefined;
+  private readonly log = vscode.window.createOutputChannel("Ownwise", { log: true });
+  private readonly item = vscode.window.createStatusBarItem("ownwise.status", vscode.StatusBarAlignment.Right, 100);
+  private readonly statuses = new Map<string, Status>();
+  private readonly sensor = new Sensor(this.log);
+  private readonly focus: FocusMode;
+  private readonly explain: ExplainView;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private restarts = 0;
+  private dataDir: string | undefined;
+
+  constructor(private readonly ctx: vscode.ExtensionContext) {
+    this.focus = new FocusMode(ctx, this.log, () => this.render());
+    this.explain = new ExplainView(() => this.client, this.log, () => this.render());
+    this.item.name = "Ownwise";
+    this.item.command = "ownwise.ownership.pick";
+    this.disposables.push(
+      this.log,
+      this.item,
+      this.sensor,
+      this.focus,
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.commands.registerCommand("ownwise.focus.toggle", () => this.toggleFocus()),
+      vscode.commands.registerCommand("ownwise.session.endAndExplain", () => this.command("ownwise.session.end")),
+      vscode.commands.registerCommand("ownwise.explain.pending", () => this.explain.show()),
+      vscode.commands.registerCommand("ownwise.ownership.pick", () => this.pickClass()),
+      vscode.commands.registerCommand("ownwise.showLogs", () => this.log.show()),
+      vscode.commands.registerCommand("ownwise.openDataFolder", () => this.openDataFolder()),
+    );
+  }
+
+  async start(): Promise<void> {
+    let python: string;
+    try {
+      python = await resolvePython(this.ctx, this.log);
+    } catch (e) {
+      const msg = e instanceof PythonError ? e.message : `ownwise could not start its server: ${(e as Error).message}`;
+      this.log.error(msg);
+      const pick = await vscode.window.showErrorMessage(msg, "Set Python Path", "Show Logs");
+      if (pick === "Set Python Path") void vscode.commands.executeCommand("workbench.action.openSettings", "ownwise.server.pythonPath");
+      if (pick === "Show Logs") this.log.show();
+      return;
+    }
+    this.log.info(`starting the server with ${python}`);
+    const serverOptions: ServerOptions = { command: python, args: ["-m", "ownwise", "serve"], options: { env: process.env } };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+      outputChannel: this.log,
+      initializationOptions: vscode.workspace.getConfiguration().get("ownwise") ?? {},
+      synchronize: { configurationSection: "ownwise" },
+      middleware: {
+        didChange: this.sensor.didChange,
+        window: {
+          showDocument: async (params, token, next) => {
+            // the session-end "Explain now": our webview instead of the Markdown document
+            if (this.dataDir && /\/explain-[^/]*\.md$/.test(params.uri) && vscode.Uri.parse(params.uri).fsPath.startsWith(this.dataDir)) {
+              await this.explain.show();
+              return { success: true };
+            }
+            return next(params, token);
+          },
+        },
+      },
+    };
+    const client = new LanguageClient("ownwise", "ownwise", serverOptions, clientOptions);
+    this.client = client;
+    this.sensor.attach(client);
+    this.focus.attach(client);
+    client.onNotification("ownwise/status", (s: Status) => {
+      this.statuses.set(s.uri, s);
+      this.render();
+    });
+    client.onNotification("ownwise/focusChanged", (p: FocusChanged) => void this.focus.changed(p));
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && this.restarts < MAX_RESTARTS && this.client === client && !this.stopping) {
+        this.restarts += 1;
+        this.log.warn(`the server stopped; restarting (${this.restarts}/${MAX_RESTARTS})`);
+        void vscode.window.showWarningMessage(`ownwise: the server stopped and was restarted (${this.restarts}/${MAX_RESTARTS}).`);
+        void client.start().catch((err) => this.log.error(`restart failed: ${err}`));
+      }
+    });
+    try {
+      await client.start();
+    } catch (e) {
+      this.log.error(`the server did not start: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage("ownwise: the server did not start. See Ownwise: Show Logs.");
+      return;
+    }
+    try {
+      const info = (await client.sendRequest("ownwise/serverInfo", {})) as { dataDir: string };
+      this.dataDir = info.dataDir;
+    } catch {
+      this.dataDir = undefined;
+    }
+    await this.focus.recover();
+    this.timer = setInterval(() => this.focus.active && this.render(), 1000);
+    this.render();
+  }
+
+  private stopping = false;
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.client?.stop();
+  }
+
+  private async command(name: string, ...args: unknown[]): Promise<any> {
+    if (!this.client) {
+      void vscode.window.showWarningMessage("ownwise: the server is not running. See Ownwise: Show Logs.");
+      return undefined;
+    }
+    return this.client.sendRequest("workspace/executeCommand", { command: name, arguments: args });
+  }
+
+  private async toggleFocus(): Promise<void> {
+    const status = await this.command("ownwise.focus.status");
+    if (status?.active) {
+      await this.command("ownwise.focus.stop");
+      return;
+    }
+    const task = await vscode.window.showInputBox({
+      title: "Start a no-AI block",
+      prompt: "What will you work on? (optional; Escape cancels)",
+      placeHolder: "e.g. the retry logic in the HTTP client",
+    });
+    if (task === undefined) return;
+    await this.command("ownwise.focus.start", task ? { task } : {});
+  }
+
+  private async pickClass(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.uri.scheme !== "file") return;
+    const items = [
+      { label: "core", description: "debugging, architecture, design, performance: own the thinking" },
+      { label: "repeatable", description: "CRUD, test scaffolding, common algorithms: use AI, then reproduce" },
+      { label: "transient", description: "one-off scripts, boilerplate, config: use AI freely" },
+      { label: "Use the rules", description: "remove this file's override" },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: "Ownership class for this file" });
+    if (!pick) return;
+    const cls = pick.label === "Use the rules" ? null : pick.label;
+    await this.command("ownwise.ownership.set", { uri: editor.document.uri.toString(), class: cls });
+  }
+
+  private async openDataFolder(): Promise<void> {
+    if (!this.dataDir) return;
+    await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(path.join(this.dataDir, "ownwise.db")));
+  }
+
+  render(): void {
+    const editor = vscode.window.activeTextEditor;
+    const s = editor ? this.statuses.get(editor.document.uri.toString()) : undefined;
+    const parts: string[] = [];
+    if (s) {
+      parts.push(`$(person) ${s.ownershipClass}`);
+      if (s.aiLines) parts.push(`${s.aiLines} AI`);
+    }
+    const pending = s?.pendingPrompts ?? [...this.statuses.values()][0]?.pendingPrompts ?? 0;
+    if (pending) parts.push(`${pending} to explain`);
+    const left = this.focus.remainingSeconds();
+    if (this.focus.active && left !== undefined) {
+      const mm = Math.floor(left / 60).toString().padStart(2, "0");
+      const ss = (left % 60).toString().padStart(2, "0");
+      parts.push(`$(eye-closed) No-AI ${mm}:${ss}`);
+    }
+    if (!parts.length) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = parts.join(" · ");
+    this.item.tooltip = s
+      ? `ownwise: this file is ${s.ownershipClass} (click to change). ${s.aiLines} AI lines; ${pending} explain prompts pending.`
+      : "ownwise";
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+let instance: Ownwise | undefined;
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
+  instance = new Ownwise(ctx);
+  ctx.subscriptions.push(instance);
+  await instance.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await instance?.stop();
+}

@@ -1,0 +1,172 @@
+// No-AI focus mode in the editor: switch every AI setting off when a block starts,
+// put each back exactly when it ends (also after a crash), and re-apply "off" if
+// something turns one back on during the block.
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { drift, keysFor, offWrites, restoreWrites, snapshot, type Inspected, type Saved, type Write } from "./focusSettings";
+
+const STATE_KEY = "ownwise.focus.saved";
+const SERVER_KEY = "vscode.focus.saved";
+
+export interface FocusChanged {
+  active: boolean;
+  id: string;
+  startedAt?: string;
+  plannedMinutes?: number;
+  task?: string | null;
+  endReason?: string;
+  minutes?: number;
+  violations?: number;
+}
+
+function target(scope: Write["scope"]): vscode.ConfigurationTarget {
+  return scope === "global"
+    ? vscode.ConfigurationTarget.Global
+    : scope === "workspace"
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.WorkspaceFolder;
+}
+
+export class FocusMode implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private applying = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  active: FocusChanged | undefined;
+
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onChange: () => void,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!this.active || this.applying) return;
+        if (this.keys().some((k) => e.affectsConfiguration(k))) void this.reapply();
+      }),
+    );
+  }
+
+  attach(client: LanguageClient): void {
+    this.client = client;
+  }
+
+  private keys(): string[] {
+    return keysFor(vscode.workspace.getConfiguration("ownwise").get<string[]>("focus.extraSettings") ?? []);
+  }
+
+  private hasWorkspace(): boolean {
+    return vscode.workspace.workspaceFile !== undefined || (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+  }
+
+  private inspect(keys: string[]): Inspected[] {
+    const config = vscode.workspace.getConfiguration();
+    return keys.map((key) => {
+      const i = config.inspect(key);
+      return { key, globalValue: i?.globalValue, workspaceValue: i?.workspaceValue, workspaceFolderValue: i?.workspaceFolderValue };
+    });
+  }
+
+  private async write(writes: Write[]): Promise<void> {
+    const config = vscode.workspace.getConfiguration();
+    this.applying = true;
+    try {
+      for (const w of writes) {
+        if (w.scope === "workspaceFolder") continue; // folder scope needs a resource; see extraSettings docs
+        try {
+          await config.update(w.key, w.value, target(w.scope));
+        } catch (e) {
+          this.log.warn(`could not set ${w.key} (${w.scope}): ${(e as Error).message}`);
+        }
+      }
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  private saved(): Saved[] | undefined {
+    return this.ctx.globalState.get<Saved[]>(STATE_KEY);
+  }
+
+  private async remember(saved: Saved[] | undefined): Promise<void> {
+    await this.ctx.globalState.update(STATE_KEY, saved);
+    try {
+      await this.client?.sendRequest("ownwise/clientState", { key: SERVER_KEY, value: saved ?? null });
+    } catch (e) {
+      this.log.warn(`could not keep the focus settings in the server database: ${(e as Error).message}`);
+    }
+  }
+
+  /** ownwise/focusChanged from the server. */
+  async changed(params: FocusChanged): Promise<void> {
+    if (params.active) {
+      this.active = params;
+      await this.switchOff();
+    } else {
+      this.active = undefined;
+      await this.restore();
+      if (params.violations) this.log.info(`no-AI block ${params.id}: ${params.violations} AI edits recorded`);
+    }
+    this.onChange();
+  }
+
+  private async switchOff(): Promise<void> {
+    const keys = this.keys();
+    if (!this.saved()) {
+      await this.remember(snapshot(this.inspect(keys))); // saved first: a crash now still restores
+    }
+    await this.write(offWrites(this.inspect(keys), this.hasWorkspace()));
+    this.log.info(`no-AI block: switched off ${keys.join(", ")}`);
+  }
+
+  private async reapply(): Promise<void> {
+    const writes = drift(this.inspect(this.keys()), this.hasWorkspace());
+    if (writes.length) {
+      this.log.info(`no-AI block: ${writes.map((w) => w.key).join(", ")} turned back on; switching off again`);
+      await this.write(writes);
+    }
+  }
+
+  async restore(): Promise<void> {
+    let saved = this.saved();
+    if (!saved && this.client) {
+      try {
+        saved = ((await this.client.sendRequest("ownwise/clientState", { key: SERVER_KEY })) as any)?.value ?? undefined;
+      } catch {
+        saved = undefined;
+      }
+    }
+    if (!saved || saved.length === 0) return;
+    await this.write(restoreWrites(saved, this.hasWorkspace()));
+    await this.remember(undefined);
+    this.log.info("no-AI block over: settings restored");
+  }
+
+  /** At start-up, after a crash mid-block: restore unless a block still runs. */
+  async recover(): Promise<void> {
+    if (!this.client) return;
+    try {
+      const status: any = await this.client.sendRequest("workspace/executeCommand", { command: "ownwise.focus.status", arguments: [] });
+      if (status?.active) {
+        this.active = { active: true, id: status.id, startedAt: status.startedAt, plannedMinutes: status.plannedMinutes, task: status.task };
+        await this.switchOff();
+      } else {
+        this.active = undefined;
+        await this.restore();
+      }
+      this.onChange();
+    } catch (e) {
+      this.log.warn(`focus status at start-up failed: ${(e as Error).message}`);
+    }
+  }
+
+  remainingSeconds(): number | undefined {
+    const a = this.active;
+    if (!a?.startedAt || !a.plannedMinutes) return undefined;
+    const end = Date.parse(a.startedAt) + a.plannedMinutes * 60_000;
+    return Math.max(0, Math.round((end - Date.now()) / 1000));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
