@@ -25,7 +25,8 @@ function firstLine(code: string): string {
 }
 
 export function renderPrompt(p: PromptItem, index: number): string {
-  const where = `${p.path}:${p.range.startLine + 1}-${p.range.endLine + 1}`;
+  const { startLine, endLine } = p.range;
+  const where = `${p.path}:${startLine + 1}${endLine > startLine ? `-${endLine + 1}` : ""}`;
   const code = p.showCodeAfterAnswer
     ? `<p>Starts with: <code>${escapeHtml(firstLine(p.code))}</code></p><pre class="code hidden" id="code-${p.id}">${escapeHtml(p.code)}</pre>`
     : `<pre class="code">${escapeHtml(p.code)}</pre>`;

@@ -17,6 +17,16 @@ interface Status {
 
 const MAX_RESTARTS = 4;
 
+/** The workspace's files (not the user's settings.json and the like), untitled buffers, and
+ * ownwise's own explanation and reflection documents (read back on save). */
+function documentSelector(): { scheme: string; pattern?: string }[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const files = folders.length
+    ? folders.map((f) => ({ scheme: "file", pattern: `${f.uri.fsPath.replace(/[\\[\]{}*?]/g, "\\$&")}/**` }))
+    : [{ scheme: "file" }];
+  return [...files, { scheme: "untitled" }, { scheme: "file", pattern: "**/explanations/*.md" }];
+}
+
 class Ownwise implements vscode.Disposable {
   client: LanguageClient | undefined;
   private readonly log = vscode.window.createOutputChannel("Ownwise", { log: true });
@@ -65,7 +75,7 @@ class Ownwise implements vscode.Disposable {
     this.log.info(`starting the server with ${python}`);
     const serverOptions: ServerOptions = { command: python, args: ["-m", "ownwise", "serve"], options: { env: process.env } };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+      documentSelector: documentSelector(),
       outputChannel: this.log,
       initializationOptions: vscode.workspace.getConfiguration().get("ownwise") ?? {},
       synchronize: { configurationSection: "ownwise" },

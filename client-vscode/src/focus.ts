@@ -50,8 +50,13 @@ export class FocusMode implements vscode.Disposable {
     this.client = client;
   }
 
+  /** The AI settings to switch: only those some installed extension (or VS Code) registers. */
   private keys(): string[] {
-    return keysFor(vscode.workspace.getConfiguration("ownwise").get<string[]>("focus.extraSettings") ?? []);
+    const config = vscode.workspace.getConfiguration();
+    return keysFor(vscode.workspace.getConfiguration("ownwise").get<string[]>("focus.extraSettings") ?? []).filter((k) => {
+      const i = config.inspect(k);
+      return i !== undefined && (i.defaultValue !== undefined || i.globalValue !== undefined || i.workspaceValue !== undefined);
+    });
   }
 
   private hasWorkspace(): boolean {

@@ -33,7 +33,7 @@ def cmd_classify(args) -> int:
     from .store import StoreError
 
     out = Console(soft_wrap=True, highlight=False)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     classifier = Classifier()
     overrides: dict[str, str] = {}
     try:

@@ -1,0 +1,189 @@
+"""The ownwise extension in a real VS Code (code-server 4.139.1) with a stand-in AI.
+
+Each step is read back where the user's data really is: the server's database
+(through `ownwise export`), the user's settings.json, the status bar; and
+screenshots are saved to test-artifacts/vscode/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .harness import (
+    ROOT,
+    open_file,
+    run_command,
+    screenshot,
+    wait_for_ghost_text,
+    wait_for_no_ghost_text,
+)
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+
+
+@pytest.fixture(scope="session")
+def ownwise_vsix() -> Path:
+    """scripts/build-vscode: bundle, server wheel, vsce package (scripts/test ran it already)."""
+    proc = subprocess.run([str(ROOT / "scripts" / "build-vscode")], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return ROOT / "client-vscode" / "dist" / "ownwise.vsix"
+
+
+def export(db: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "ownwise", "--db", str(db), "export"], capture_output=True,
+                         text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "server")), timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def until(check, timeout: float = 20, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not met within {timeout} s")
+        time.sleep(0.2)
+
+
+def status_text(page) -> str:
+    item = page.locator('.statusbar-item[id*="ownwise.status"]')
+    return item.inner_text() if item.count() else ""
+
+
+def user_settings(server) -> dict:
+    return json.loads((server.user_dir / "User" / "settings.json").read_text())
+
+
+def start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path, extra_settings=None):
+    ws = tmp_path / "ws"
+    (ws / "src").mkdir(parents=True)
+    (ws / "src" / "engine.py").write_text("def total(items):\n")
+    db = tmp_path / "data" / "ownwise.db"
+    settings = {"ownwise.server.pythonPath": PY, "ownwise.prompts.minLines": 1,
+                "editor.inlineSuggest.enabled": True, **(extra_settings or {})}
+    env = {"OWNWISE_DB": str(db), "FIXTURE_AI_LOG": str(tmp_path / "fixture-ai.log")}
+    return ws, db, settings, env
+
+
+def accept_ai(page) -> None:
+    page.keyboard.press("Control+End")
+    page.keyboard.type("    # ai:")
+    assert wait_for_ghost_text(page, timeout=20) == "    return sum(items)"
+    page.keyboard.press("Tab")
+    wait_for_no_ghost_text(page)
+
+
+def test_tab_accept_paste_and_undo_are_attributed_exactly(tmp_path, code_server, vscode_page,
+                                                          fixture_ai_vsix, ownwise_vsix):
+    ws, db, settings, env = start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path)
+    with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
+        page = vscode_page(server)
+        open_file(page, "engine.py")
+        until(lambda: "core" in status_text(page), 60, "status bar shows the file's class")
+        screenshot(page, "ownwise-1-status-core")
+
+        accept_ai(page)
+        until(lambda: "1 AI" in status_text(page), 15, "status bar counts the AI line")
+        screenshot(page, "ownwise-2-tab-accepted")
+        edits = until(lambda: export(db)["edits"], 15, "the accepted completion is stored")
+        assert [(e["kind"], e["lines"], e["path"], e["ownership_class"]) for e in edits] == [
+            ("inlineCompletion", 1, "src/engine.py", "core")]
+
+        # undo: the AI line is gone, and no new event
+        page.keyboard.press("Control+Z")
+        until(lambda: "AI" not in status_text(page), 15, "undo removes the AI line")
+        screenshot(page, "ownwise-3-undone")
+
+        # paste three lines of the user's own: not AI, not even suspected
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\n")
+        own = "x_first = 1\ny_second = 2\nz_third = 3\n"
+        page.evaluate("(t) => navigator.clipboard.writeText(t)", own)
+        page.keyboard.press("Control+V")
+        time.sleep(2.5)  # a flush
+        assert [e["kind"] for e in export(db)["edits"]] == ["inlineCompletion"]
+        screenshot(page, "ownwise-4-pasted")
+
+
+def test_focus_mode_switches_inline_suggestions_off_and_back(tmp_path, code_server, vscode_page,
+                                                             fixture_ai_vsix, ownwise_vsix):
+    ws, db, settings, env = start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path)
+    with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
+        page = vscode_page(server)
+        open_file(page, "engine.py")
+        until(lambda: "core" in status_text(page), 60, "the extension is up")
+
+        run_command(page, "Ownwise: Toggle No-AI Focus Mode", opens_input=True)
+        page.keyboard.type("the parser")
+        page.keyboard.press("Enter")
+        def off():
+            now = user_settings(server)
+            # github.copilot.enable is left alone: Copilot is not installed, so nothing registers it
+            return (now.get("editor.inlineSuggest.enabled") is False and now.get("chat.disableAIFeatures") is True
+                    and "github.copilot.enable" not in now)
+        until(off, 15, "focus mode switches every AI setting off")
+        until(lambda: "No-AI" in status_text(page), 10, "the status bar counts down")
+        screenshot(page, "ownwise-5-focus-on")
+
+        open_file(page, "engine.py")
+        page.keyboard.press("Control+End")
+        page.keyboard.type("    # ai:")
+        time.sleep(3)
+        assert page.locator(".ghost-text-decoration, .ghost-text").count() == 0  # no AI in a no-AI block
+        screenshot(page, "ownwise-6-no-ghost-text")
+
+        run_command(page, "Ownwise: Toggle No-AI Focus Mode")
+        def restored():
+            now = user_settings(server)
+            return (now.get("editor.inlineSuggest.enabled") is True and "chat.disableAIFeatures" not in now
+                    and "github.copilot.enable" not in now)
+        until(restored, 15, "every setting is back as it was: true, unset, unset")
+        screenshot(page, "ownwise-7-focus-off")
+    blocks = json.loads(subprocess.run(
+        [sys.executable, "-m", "ownwise", "--db", str(db), "focus", "stats", "--json"], capture_output=True,
+        text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "server"))).stdout)
+    assert blocks["weeks"][-1]["blocks"] == 1
+
+
+def test_end_session_and_explain_in_the_webview(tmp_path, code_server, vscode_page,
+                                                fixture_ai_vsix, ownwise_vsix):
+    ws, db, settings, env = start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path)
+    answer = ("total adds every item with the builtin sum and returns it, which is clearer and "
+              "faster than a hand-written loop over items")
+    with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
+        page = vscode_page(server)
+        open_file(page, "engine.py")
+        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        accept_ai(page)
+        until(lambda: "1 AI" in status_text(page), 15, "the AI line is counted")
+
+        run_command(page, "Ownwise: End Session and Explain")
+        toast = page.locator(".notification-toast", has_text="Explain it now?")
+        toast.wait_for(timeout=20_000)
+        screenshot(page, "ownwise-8-session-end")
+        toast.get_by_role("button", name="Explain now").click()
+
+        frame = page.frame_locator("iframe.webview.ready").frame_locator("iframe#active-frame")
+        box = frame.locator("textarea").first
+        box.wait_for(timeout=20_000)
+        box.fill("it sums")
+        frame.locator("button.submit").first.click()
+        frame.locator(".feedback.bad").first.wait_for(timeout=10_000)
+        assert "word" in frame.locator(".feedback").first.inner_text()
+        box.fill(answer)
+        frame.locator('input[type="radio"][value="4"]').first.check()
+        frame.locator("button.submit").first.click()
+        frame.locator(".feedback.ok").first.wait_for(timeout=10_000)
+        screenshot(page, "ownwise-9-explained")
+    data = export(db)
+    assert [(a["text"], a["understanding"], a["via"]) for a in data["answers"]] == [(answer, 4, "request")]
+    assert [p["status"] for p in data["prompts"]] == ["answered"]
