@@ -2,7 +2,14 @@
 // shows the file's class and pending prompts, the explain UI and focus mode.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { LanguageClient, State, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
 import { ExplainView } from "./explainView";
 import { FocusMode, type FocusChanged } from "./focus";
 import { PythonError, resolvePython } from "./python";
@@ -79,6 +86,24 @@ class Ownwise implements vscode.Disposable {
       outputChannel: this.log,
       initializationOptions: vscode.workspace.getConfiguration().get("ownwise") ?? {},
       synchronize: { configurationSection: "ownwise" },
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => {
+          if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
+          this.restarts += 1;
+          if (this.restarts > MAX_RESTARTS) {
+            return {
+              action: CloseAction.DoNotRestart,
+              message: `ownwise: the server stopped ${this.restarts} times and is not restarted again. See Ownwise: Show Logs, then reload the window.`,
+            };
+          }
+          this.log.warn(`the server stopped; restarting it (${this.restarts}/${MAX_RESTARTS})`);
+          void vscode.window.showWarningMessage(
+            `ownwise: the server stopped and was restarted (${this.restarts}/${MAX_RESTARTS}).`,
+          );
+          return { action: CloseAction.Restart, handled: true };
+        },
+      },
       middleware: {
         didChange: this.sensor.didChange,
         window: {
@@ -103,12 +128,7 @@ class Ownwise implements vscode.Disposable {
     });
     client.onNotification("ownwise/focusChanged", (p: FocusChanged) => void this.focus.changed(p));
     client.onDidChangeState((e) => {
-      if (e.newState === State.Stopped && this.restarts < MAX_RESTARTS && this.client === client && !this.stopping) {
-        this.restarts += 1;
-        this.log.warn(`the server stopped; restarting (${this.restarts}/${MAX_RESTARTS})`);
-        void vscode.window.showWarningMessage(`ownwise: the server stopped and was restarted (${this.restarts}/${MAX_RESTARTS}).`);
-        void client.start().catch((err) => this.log.error(`restart failed: ${err}`));
-      }
+      if (e.newState === State.Running) this.render();
     });
     try {
       await client.start();

@@ -239,7 +239,8 @@ def _stop(proc: subprocess.Popen, grace: float = 5.0) -> None:
 @contextlib.contextmanager
 def start_code_server(tools: VSCodeTools, workspace: Path, vsix_files: Sequence[Path] = (),
                       user_settings: Mapping | None = None, env: Mapping[str, str] | None = None,
-                      *, base_dir: Path, start_timeout: float = 90) -> Iterator[CodeServer]:
+                      *, base_dir: Path, start_timeout: float = 90,
+                      keep_settings: bool = False) -> Iterator[CodeServer]:
     """Fresh user/extensions dirs under base_dir, install the .vsix files, write settings,
     start code-server on 127.0.0.1:<free port>, wait for HTTP, yield a CodeServer, and kill
     its process group on exit.
@@ -262,8 +263,10 @@ def start_code_server(tools: VSCodeTools, workspace: Path, vsix_files: Sequence[
     full_env.update(env or {})
 
     install_extensions(tools, user_dir, extensions_dir, vsix_files, full_env)
-    settings = {**BASE_SETTINGS, **(user_settings or {})}
-    (user_dir / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
+    settings_file = user_dir / "User" / "settings.json"
+    if not (keep_settings and settings_file.exists()):  # keep_settings: a restart after a "crash"
+        settings = {**BASE_SETTINGS, **(user_settings or {})}
+        settings_file.write_text(json.dumps(settings, indent=2))
 
     log_path = base_dir / "code-server.log"
     config = base_dir / "code-server-config.yaml"

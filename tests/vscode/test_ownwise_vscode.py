@@ -18,6 +18,7 @@ import pytest
 
 from .harness import (
     ROOT,
+    start_code_server,
     open_file,
     run_command,
     screenshot,
@@ -60,10 +61,15 @@ def status_text(page) -> str:
 
 
 def user_settings(server) -> dict:
-    return json.loads((server.user_dir / "User" / "settings.json").read_text())
+    """The user's settings.json ({} while VS Code is rewriting it)."""
+    try:
+        return json.loads((server.user_dir / "User" / "settings.json").read_text())
+    except json.JSONDecodeError:
+        return {}
 
 
-def start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path, extra_settings=None):
+def start(tmp_path, extra_settings=None):
+    """A workspace with a core file, the database path, user settings and the environment."""
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
     (ws / "src" / "engine.py").write_text("def total(items):\n")
@@ -84,7 +90,7 @@ def accept_ai(page) -> None:
 
 def test_tab_accept_paste_and_undo_are_attributed_exactly(tmp_path, code_server, vscode_page,
                                                           fixture_ai_vsix, ownwise_vsix):
-    ws, db, settings, env = start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path)
+    ws, db, settings, env = start(tmp_path)
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
         open_file(page, "engine.py")
@@ -116,7 +122,7 @@ def test_tab_accept_paste_and_undo_are_attributed_exactly(tmp_path, code_server,
 
 def test_focus_mode_switches_inline_suggestions_off_and_back(tmp_path, code_server, vscode_page,
                                                              fixture_ai_vsix, ownwise_vsix):
-    ws, db, settings, env = start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path)
+    ws, db, settings, env = start(tmp_path)
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
         open_file(page, "engine.py")
@@ -156,7 +162,7 @@ def test_focus_mode_switches_inline_suggestions_off_and_back(tmp_path, code_serv
 
 def test_end_session_and_explain_in_the_webview(tmp_path, code_server, vscode_page,
                                                 fixture_ai_vsix, ownwise_vsix):
-    ws, db, settings, env = start(code_server, vscode_page, fixture_ai_vsix, ownwise_vsix, tmp_path)
+    ws, db, settings, env = start(tmp_path)
     answer = ("total adds every item with the builtin sum and returns it, which is clearer and "
               "faster than a hand-written loop over items")
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
@@ -187,3 +193,74 @@ def test_end_session_and_explain_in_the_webview(tmp_path, code_server, vscode_pa
     data = export(db)
     assert [(a["text"], a["understanding"], a["via"]) for a in data["answers"]] == [(answer, 4, "request")]
     assert [p["status"] for p in data["prompts"]] == ["answered"]
+
+
+def test_settings_come_back_after_a_crash_mid_block(tmp_path, vscode_tools, vscode_page,
+                                                    fixture_ai_vsix, ownwise_vsix):
+    import signal
+
+    ws, db, settings, env = start(tmp_path)
+    base = tmp_path / "code-server"  # the same user data dir (global state) for both runs
+    with start_code_server(vscode_tools, ws, [fixture_ai_vsix, ownwise_vsix], settings, env,
+                           base_dir=base) as server:
+        page = vscode_page(server)
+        open_file(page, "engine.py")
+        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        run_command(page, "Ownwise: Toggle No-AI Focus Mode", opens_input=True)
+        page.keyboard.press("Enter")
+        until(lambda: user_settings(server).get("editor.inlineSuggest.enabled") is False
+              and user_settings(server).get("chat.disableAIFeatures") is True, 15, "AI is off")
+        time.sleep(1.5)  # a heartbeat of the block
+        os.killpg(server.proc.pid, signal.SIGKILL)  # VS Code and the ownwise server die together
+        server.proc.wait(10)
+    assert user_settings(server).get("editor.inlineSuggest.enabled") is False  # still off on disk
+    with start_code_server(vscode_tools, ws, [fixture_ai_vsix, ownwise_vsix], settings, env,
+                           base_dir=base, keep_settings=True) as server:
+        page = vscode_page(server)
+        def restored():
+            now = user_settings(server)
+            return now.get("editor.inlineSuggest.enabled") is True and "chat.disableAIFeatures" not in now
+        until(restored, 60, "the next start puts the settings back")
+        screenshot(page, "ownwise-10-restored-after-crash")
+    (reason,) = subprocess.run(
+        [sys.executable, "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("
+         "'select end_reason from focus_blocks').fetchone()[0])", str(db)],
+        capture_output=True, text=True).stdout.split()
+    assert reason == "interrupted"
+
+
+def ownwise_server_pids(db: Path) -> list[int]:
+    """The ownwise servers started for this test (their environment names its database)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"ownwise\x00serve" in cmd and f"OWNWISE_DB={db}".encode() in environ.split(b"\x00"):
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_a_crashed_server_is_restarted_with_a_message(tmp_path, code_server, vscode_page,
+                                                      fixture_ai_vsix, ownwise_vsix):
+    import signal
+
+    ws, db, settings, env = start(tmp_path)
+    with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
+        page = vscode_page(server)
+        open_file(page, "engine.py")
+        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        (pid,) = until(lambda: ownwise_server_pids(db), 10, "the server process")
+        os.kill(pid, signal.SIGKILL)
+        page.locator(".notification-toast", has_text="the server stopped and was restarted").wait_for(timeout=20_000)
+        new = until(lambda: [p for p in ownwise_server_pids(db) if p != pid], 20, "a new server process")
+        assert len(new) == 1
+        screenshot(page, "ownwise-11-restarted")
+        # attribution works again on the restarted server
+        open_file(page, "engine.py")
+        accept_ai(page)
+        until(lambda: [e["kind"] for e in export(db)["edits"]] == ["inlineCompletion"], 20, "the edit is stored")
