@@ -30,6 +30,13 @@ export class Sensor implements vscode.Disposable {
     for (const [command, spec] of Object.entries(ACCEPT_COMMANDS)) {
       this.disposables.push(vscode.commands.registerCommand(command, () => this.accept(spec.builtin, spec.kind)));
     }
+    // the format keybindings: the formatter's edits are "format", not typing
+    for (const [command, builtin] of [
+      ["ownwise.formatDocument", "editor.action.formatDocument"],
+      ["ownwise.formatSelection", "editor.action.formatSelection"],
+    ]) {
+      this.disposables.push(vscode.commands.registerCommand(command, () => this.format(builtin)));
+    }
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
         if (CHAT_SCHEMES.has(d.uri.scheme)) this.chatOpenedAt = Date.now();
@@ -64,6 +71,13 @@ export class Sensor implements vscode.Disposable {
       this.pending.set(editor.document.uri.toString(), { kind, source: inlineSource(active, configured), at: Date.now() });
     }
     await vscode.commands.executeCommand(builtin);
+  }
+
+  private async format(builtin: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor) this.formattingUntil.set(editor.document.uri.toString(), Date.now() + 3000);
+    await vscode.commands.executeCommand(builtin);
+    if (editor) this.formattingUntil.set(editor.document.uri.toString(), Date.now() + 200);
   }
 
   /** languageclient middleware: decide the hint, send it, then let the didChange go. */
