@@ -46,6 +46,7 @@ class Ownwise implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private restarts = 0;
   private dataDir: string | undefined;
+  private databasePath: string | undefined;
 
   constructor(private readonly ctx: vscode.ExtensionContext) {
     this.focus = new FocusMode(ctx, this.log, () => this.render());
@@ -59,7 +60,7 @@ class Ownwise implements vscode.Disposable {
       this.focus,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.commands.registerCommand("ownwise.focus.toggle", () => this.toggleFocus()),
-      vscode.commands.registerCommand("ownwise.session.endAndExplain", () => this.command("ownwise.session.end")),
+      vscode.commands.registerCommand("ownwise.session.endAndExplain", () => this.endSession()),
       vscode.commands.registerCommand("ownwise.explain.pending", () => this.explain.show()),
       vscode.commands.registerCommand("ownwise.ownership.pick", () => this.pickClass()),
       vscode.commands.registerCommand("ownwise.showLogs", () => this.log.show()),
@@ -138,8 +139,9 @@ class Ownwise implements vscode.Disposable {
       return;
     }
     try {
-      const info = (await client.sendRequest("ownwise/serverInfo", {})) as { dataDir: string };
+      const info = (await client.sendRequest("ownwise/serverInfo", {})) as { dataDir: string; databasePath: string };
       this.dataDir = info.dataDir;
+      this.databasePath = info.databasePath;
     } catch {
       this.dataDir = undefined;
     }
@@ -153,6 +155,8 @@ class Ownwise implements vscode.Disposable {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    // the server ends a running block at shutdown: give the settings back now
+    if (this.focus.active) await this.focus.restore().catch(() => undefined);
     await this.client?.stop();
   }
 
@@ -162,6 +166,14 @@ class Ownwise implements vscode.Disposable {
       return undefined;
     }
     return this.client.sendRequest("workspace/executeCommand", { command: name, arguments: args });
+  }
+
+  private async endSession(): Promise<void> {
+    const r = await this.command("ownwise.session.end");
+    if (r && !r.ended) void vscode.window.showInformationMessage("ownwise: no coding session is running.");
+    else if (r && r.prompts === 0) {
+      void vscode.window.showInformationMessage("ownwise: session ended. No AI code from it needs explaining.");
+    }
   }
 
   private async toggleFocus(): Promise<void> {
@@ -196,7 +208,14 @@ class Ownwise implements vscode.Disposable {
 
   private async openDataFolder(): Promise<void> {
     if (!this.dataDir) return;
-    await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(path.join(this.dataDir, "ownwise.db")));
+    const target = vscode.Uri.file(this.databasePath ?? path.join(this.dataDir, "ownwise.db"));
+    if (vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web) {
+      // no OS file manager next to a remote or web workbench: show the folder in the explorer
+      await vscode.commands.executeCommand("revealInExplorer", target);
+      void vscode.window.showInformationMessage(`ownwise keeps its data in ${this.dataDir}`);
+      return;
+    }
+    await vscode.commands.executeCommand("revealFileInOS", target);
   }
 
   render(): void {

@@ -114,16 +114,37 @@ export class FocusMode implements vscode.Disposable {
     this.onChange();
   }
 
+  private async serverCopy(): Promise<Saved[] | undefined> {
+    try {
+      const r: any = await this.client?.sendRequest("ownwise/clientState", { key: SERVER_KEY });
+      return r?.value ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async switchOff(): Promise<void> {
     const keys = this.keys();
     if (!this.saved()) {
-      await this.remember(snapshot(this.inspect(keys))); // saved first: a crash now still restores
+      // saved first, so a crash now still restores; never over a copy the server kept
+      const kept = await this.serverCopy();
+      await this.remember(kept && kept.length ? kept : snapshot(this.inspect(keys)));
     }
     await this.write(offWrites(this.inspect(keys), this.hasWorkspace()));
     this.log.info(`no-AI block: switched off ${keys.join(", ")}`);
   }
 
   private async reapply(): Promise<void> {
+    // another window may have ended the block and be restoring: ask before switching off again
+    try {
+      const status: any = await this.client?.sendRequest("workspace/executeCommand", {
+        command: "ownwise.focus.status",
+        arguments: [],
+      });
+      if (!status?.active) return;
+    } catch {
+      return;
+    }
     const writes = drift(this.inspect(this.keys()), this.hasWorkspace());
     if (writes.length) {
       this.log.info(`no-AI block: ${writes.map((w) => w.key).join(", ")} turned back on; switching off again`);
@@ -132,14 +153,7 @@ export class FocusMode implements vscode.Disposable {
   }
 
   async restore(): Promise<void> {
-    let saved = this.saved();
-    if (!saved && this.client) {
-      try {
-        saved = ((await this.client.sendRequest("ownwise/clientState", { key: SERVER_KEY })) as any)?.value ?? undefined;
-      } catch {
-        saved = undefined;
-      }
-    }
+    const saved = this.saved() ?? (await this.serverCopy());
     if (!saved || saved.length === 0) return;
     await this.write(restoreWrites(saved, this.hasWorkspace()));
     await this.remember(undefined);

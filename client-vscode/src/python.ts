@@ -1,7 +1,7 @@
 // Finding a Python 3.11+ for the server: the setting, the Python extension's
 // interpreter, or a private environment created in the extension's storage.
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 
@@ -66,7 +66,12 @@ async function privateEnvironment(ctx: vscode.ExtensionContext, log: vscode.LogO
   const python = path.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
   const wheelDir = path.join(ctx.extensionPath, "dist", "server");
   const wheels = existsSync(wheelDir) ? readdirSync(wheelDir).filter((f) => f.endsWith(".whl")) : [];
-  const stamp = `${ctx.extension.packageJSON.version}:${wheels.join(",")}`;
+  const stamp = `${ctx.extension.packageJSON.version}:${wheels
+    .map((w) => {
+      const st = statSync(path.join(wheelDir, w));
+      return `${w}@${st.size}@${st.mtimeMs}`;
+    })
+    .join(",")}`;
   if (existsSync(python) && ctx.globalState.get<string>("ownwise.venvStamp") === stamp) return python;
   if (wheels.length === 0) {
     throw new PythonError('This ownwise build ships no server wheel; set "ownwise.server.pythonPath" to a Python with ownwise installed.');
@@ -79,9 +84,13 @@ async function privateEnvironment(ctx: vscode.ExtensionContext, log: vscode.LogO
       log.info(`creating ${venv} with ${base}`);
       await run(base, ["-m", "venv", venv]);
       progress.report({ message: "installing the server (first start only)" });
-      const r = await run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q",
-        ...wheels.map((w) => path.join(wheelDir, w))]);
+      // its dependencies come from the package index (first start only); the server itself
+      // is reinstalled from the shipped wheel whenever the extension changes
+      const wheelPaths = wheels.map((w) => path.join(wheelDir, w));
+      const r = await run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", ...wheelPaths]);
       if (r.stderr) log.info(r.stderr);
+      await run(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "--force-reinstall",
+        "--no-deps", ...wheelPaths]);
     },
   );
   await ctx.globalState.update("ownwise.venvStamp", stamp);

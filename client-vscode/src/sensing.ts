@@ -71,11 +71,14 @@ export class Sensor implements vscode.Disposable {
       this.pending.set(editor.document.uri.toString(), { kind, source: inlineSource(active, configured), at: Date.now() });
     }
     await vscode.commands.executeCommand(builtin);
+    // the accepted text arrived before the command resolved; an accept that inserted
+    // nothing must not mark the user's next keystroke
+    if (editor) this.pending.delete(editor.document.uri.toString());
   }
 
   private async format(builtin: string): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (editor) this.formattingUntil.set(editor.document.uri.toString(), Date.now() + 3000);
+    if (editor) this.formattingUntil.set(editor.document.uri.toString(), Date.now() + 30_000);
     await vscode.commands.executeCommand(builtin);
     if (editor) this.formattingUntil.set(editor.document.uri.toString(), Date.now() + 200);
   }
