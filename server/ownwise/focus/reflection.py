@@ -24,6 +24,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..markdown import outside_fences as _outside_fences
+from ..markdown import strip_comments as _strip_comments
+
 __all__ = ["ParsedReflection", "ReflectionItem", "parse", "render"]
 
 TITLE = "# How did the no-AI block go?"
@@ -46,8 +49,6 @@ _FELT = re.compile(r"^[ \t]*(?:[*_]{1,2})?Felt(?:[*_]{1,2})?[ \t]*:(.*)$", re.I)
 _ACTUAL = re.compile(r"^[ \t]*(?:[*_]{1,2})?Actual[ \t]+minutes(?:[*_]{1,2})?[ \t]*:(.*)$", re.I)
 _FELT_HINT = re.compile(r"\(\s*1\s*=[^)]*\)")
 _MINUTES = re.compile(r"(\d+)\s*(?:m|mins?|minutes?)?\.?", re.I)
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BAD_ID = re.compile(r"\s|<|>|--")
 
 # Which section a "## " heading starts, by a word in it (the person may reword a heading a little).
@@ -159,28 +160,6 @@ def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _strip_comments(text: str) -> str:
-    return _COMMENT.sub("", text)
-
-
-def _outside_fences(lines: Sequence[str]) -> list[bool]:
-    """For each line, whether it is outside fenced code (fence lines themselves count as inside)."""
-    flags: list[bool] = []
-    opener: tuple[str, int] | None = None
-    for line in lines:
-        if opener is None:
-            m = _FENCE_OPEN.match(line)
-            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                opener = (m.group(1)[0], len(m.group(1)))
-                flags.append(False)
-            else:
-                flags.append(True)
-        else:
-            char, length = opener
-            if re.match(rf"^ {{0,3}}{re.escape(char)}{{{length},}}[ \t]*$", line):
-                opener = None
-            flags.append(False)
-    return flags
 
 
 def _section_key(heading: str) -> str | None:

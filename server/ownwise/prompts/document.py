@@ -27,6 +27,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..markdown import outside_fences as _outside_fences
+from ..markdown import strip_comments as _strip_comments
+
 from .checks import CANNOT_EXPLAIN
 
 __all__ = [
@@ -58,8 +61,6 @@ _UNDERSTANDING = re.compile(r"^\s*Understanding\s*:(.*)$")
 _RECALL = re.compile(r"^\s*Recall\s*:(.*)$")
 _RECALL_HINT = re.compile(r"\(\s*again\s*,\s*hard\s*,\s*good\s*,?\s*or\s*easy\s*\)", re.I)
 _COMPARE = re.compile(r"^[ \t]*\*\*The code, to compare:\*\*[ \t]*$")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BAD_ID = re.compile(r"\s|<|>|--")
 
@@ -228,24 +229,6 @@ def _sections(lines: Sequence[str]) -> list[_Section]:
     return found
 
 
-def _outside_fences(lines: Sequence[str]) -> list[bool]:
-    """For each line, whether it is outside fenced code (fence lines themselves count as inside)."""
-    flags: list[bool] = []
-    opener: tuple[str, int] | None = None
-    for line in lines:
-        if opener is None:
-            m = _FENCE_OPEN.match(line)
-            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                opener = (m.group(1)[0], len(m.group(1)))
-                flags.append(False)
-            else:
-                flags.append(True)
-        else:
-            char, length = opener
-            if re.match(rf"^ {{0,3}}{re.escape(char)}{{{length},}}[ \t]*$", line):
-                opener = None
-            flags.append(False)
-    return flags
 
 
 def _find(
@@ -263,10 +246,6 @@ def _find(
     if anywhere:
         return anywhere[-1] if last else anywhere[0]
     return None
-
-
-def _strip_comments(text: str) -> str:
-    return _COMMENT.sub("", text)
 
 
 def _understanding(value: str) -> tuple[int | None, str | None]:
