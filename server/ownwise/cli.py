@@ -1,8 +1,7 @@
-"""The ``ownwise`` command: serve, classify, export, explain, focus, doctor."""
+"""The ``ownwise`` command: serve, classify, export, explain, focus, hooks, hook, doctor."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -277,6 +276,57 @@ def cmd_focus(args) -> int:
     return 0
 
 
+def cmd_hooks(args) -> int:
+    """``ownwise hooks install|uninstall|status``: the coding agents' hook configuration."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .hooks.agents import AGENTS, ConfigError
+    from .hooks.installer import install, status, uninstall
+    from .ownership import find_workspace_root
+    from .store.fast import default_db_path
+
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    cwd = Path(args.project).expanduser().resolve() if args.project else Path.cwd()
+    project = find_workspace_root(cwd) or cwd
+    home = Path.home()
+    if args.action == "status":
+        rows = status(project=project, home=home)
+        if args.json:
+            sys.stdout.write(json.dumps([{**r, "path": str(r["path"])} for r in rows], indent=2) + "\n")
+            return 0
+        t = Table(title=f"Agent hooks (project {project})")
+        for col in ("agent", "scope", "installed", "config file"):
+            t.add_column(col)
+        for r in rows:
+            state = "[red]broken[/]" if r.get("error") else ("yes" if r["installed"] else "no")
+            t.add_row(r["agent"], r["scope"], state, str(r["path"]))
+        out.print(t)
+        for r in rows:
+            if r.get("error"):
+                err.print(f"[red]{r['path']}:[/] {r['error']}")
+        return 0
+    agents = sorted(AGENTS) if args.agent == "all" else [args.agent]
+    backup_dir = default_db_path().parent / "hooks-backup"
+    status_code = 0
+    script = Path(sys.executable).with_name("ownwise")  # the console script: faster than -m
+    for name in agents:
+        plain = script.exists() and not any(c.isspace() or c in "'\"$`\\" for c in str(script))
+        command = (f"{script} hook --agent {name}" if plain
+                   else f'"{sys.executable}" -m ownwise hook --agent {name}')
+        act = install if args.action == "install" else uninstall
+        try:
+            r = act(name, args.scope, project=project, home=home, command=command, backup_dir=backup_dir)
+        except ConfigError as exc:
+            err.print(f"[red]ownwise hooks {args.action} {name}:[/] {exc}. The file was left as it is; "
+                      f"fix it and run this again.")
+            status_code = 1
+            continue
+        out.print(f"{name} ({args.scope}): {r.action} — {r.path}")
+    return status_code
+
+
 def cmd_doctor(args) -> int:
     from rich.console import Console
 
@@ -306,6 +356,8 @@ def cmd_doctor(args) -> int:
 
 def _bounded(low: float, high: float, kind=float):
     """An argparse type: a number above ``low`` (at least it, for ints) and at most ``high``."""
+    import argparse
+
     def parse(text: str):
         try:
             value = kind(text)
@@ -319,7 +371,9 @@ def _bounded(low: float, high: float, kind=float):
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    import argparse
+
     p = argparse.ArgumentParser(prog="ownwise", description=__doc__)
     p.add_argument("--db", help="database path (default: $OWNWISE_DB or the user data dir)")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -349,12 +403,28 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--weeks", type=_bounded(1, 520, int), default=8, help="stats: how many weeks (default 8)")
     f.add_argument("--json", action="store_true", help="status/stats: as JSON")
     f.set_defaults(fn=cmd_focus)
+    h = sub.add_parser("hooks", help="install the coding agents' hooks that record their file edits")
+    h.add_argument("action", choices=["install", "uninstall", "status"])
+    h.add_argument("--agent", choices=["claude-code", "codex", "cursor", "copilot", "all"], default=None)
+    h.add_argument("--scope", choices=["user", "project"], default="user")
+    h.add_argument("--project", help="the project folder (default: the workspace holding the current directory)")
+    h.add_argument("--json", action="store_true", help="status: as JSON")
+    h.set_defaults(fn=cmd_hooks)
     sub.add_parser("doctor", help="database location, size, schema version, integrity").set_defaults(fn=cmd_doctor)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["hook"]:
+        # the agents' hook: a light path (no argparse, no sqlite-utils, no pydantic)
+        from .hooks.run import run
+
+        return run(args_in[1:], sys.stdin.read() if argv is None else "")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "fn", None) is cmd_hooks and args.action != "status" and not args.agent:
+        parser.error("hooks install/uninstall need --agent (claude-code, codex, cursor, copilot or all)")
     if args.db:
         os.environ["OWNWISE_DB"] = args.db
     return int(args.fn(args) or 0)

@@ -389,6 +389,11 @@ class Engine:
         for w in result.warnings:
             log.warning("%s (version %s): %s", uri, version, w)
         ev = result.event
+        if kind is EditKind.EXTERNAL_RELOAD and ev is None:
+            # the file changed on disk: an agent's hook may have recorded exactly this edit
+            found = self.agent_edit(st.path, st.doc.text)
+            if found is not None:
+                ev = st.doc.tag_lines(found[1], EditKind.AGENT_EDIT.value, found[0], version)
         workspace, rel = st.where
         started = self.sessions.activity(
             workspace=workspace, path=rel, human_lines=result.human_lines, human_chars=result.human_chars,
@@ -526,6 +531,99 @@ class Engine:
         if st is not None:
             st.decision = decision
         return decision
+
+    # ------------------------------------------------------ agents on disk
+    def agent_edit(self, path: Path | None, text: str) -> tuple[str, list[int]] | None:
+        """(agent, lines it wrote) when an agent's hooks recorded an edit that left exactly ``text``."""
+        if path is None or not self.open_store() or self.store is None:
+            return None
+        from datetime import timedelta
+
+        from .hooks.match import changed_lines
+        from .store.fast import content_hash, line_hash, split
+
+        try:
+            since = iso(self.wall() - timedelta(hours=24))
+            after = self.store.agent_after(str(path), content_hash(text), since)
+            if after is None:
+                return None
+            before = self.store.agent_before(after)
+        except Exception as exc:  # noqa: BLE001 - attribution must not break editing
+            log.warning("could not read agent snapshots for %s: %s", path, exc)
+            return None
+        if before is None:
+            log.info("%s was written by %s, but its hook recorded no state before the edit: unattributed",
+                     path, after.agent)
+            return None
+        post = after.line_hashes or [line_hash(x) for x in split(text)]
+        pre = before.line_hashes if before.exists else None
+        if before.exists and pre is None:
+            return None  # binary or huge: no line diff
+        return after.agent, changed_lines(pre, post)
+
+    def external_change(self, path: Path) -> int:
+        """A file changed on disk while not open here: credit an agent's recorded edit; lines tagged."""
+        uri = path.as_uri()
+        if uri in self.docs:
+            return 0  # the editor reloads the open buffer (externalReload) and that change is matched
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return 0
+        found = self.agent_edit(path, text)
+        if found is None:
+            log.info("%s changed outside the editor with no agent hook record: unattributed", path)
+            return 0
+        agent, lines = found
+        doc = TrackedDocument(uri, text, encoding=self.position_encoding)
+        st = DocState(doc, path, self.classify_path(path, uri), where=self.relpath(path, uri))
+        self._carry_ranges(st, uri)
+        ev = doc.tag_lines(lines, EditKind.AGENT_EDIT.value, agent)
+        if ev is None:
+            return 0
+        self._record(st, ev)
+        self._snapshot(uri, st)
+        return ev.lines
+
+    def _carry_ranges(self, st: DocState, uri: str) -> None:
+        """Keep the AI ranges the file had before the agent's edit (mapped through the line diff)."""
+        from difflib import SequenceMatcher
+
+        from .store.fast import line_hash
+
+        snap = self.queue.snapshots.get(uri)
+        if snap is None and self.store is not None:
+            try:
+                snap = self.store.snapshot(uri)
+            except Exception:  # noqa: BLE001
+                snap = None
+        if snap is None or not snap.ranges:
+            return
+        after_hashes = [line_hash(x) for x in st.doc.lines]
+        old_len = max(r.end_line for r in snap.ranges) + 1
+        old_tags: list = [None] * old_len
+        for r in snap.ranges:
+            for i in range(r.start_line, r.end_line + 1):
+                old_tags[i] = r
+        # the old text is gone; its line hashes are the pre-edit snapshot's, when they match
+        pre = self._pre_hashes_for(st.path, snap.text_hash)
+        if pre is None:
+            return
+        mapped: list[AIRange] = []
+        for tag, i1, i2, j1, _j2 in SequenceMatcher(None, pre, after_hashes, autojunk=False).get_opcodes():
+            if tag != "equal":
+                continue
+            for k in range(i2 - i1):
+                r = old_tags[i1 + k] if i1 + k < old_len else None
+                if r is not None:
+                    mapped.append(AIRange(j1 + k, j1 + k, r.kind, r.source, r.human_modified, r.event))
+        st.doc.restore_ranges(mapped)
+
+    def _pre_hashes_for(self, path: Path | None, text_hash: str) -> list[str] | None:
+        if path is None or self.store is None:
+            return None
+        snap = self.store.agent_pre_with(str(path), text_hash)
+        return snap.line_hashes if snap else None
 
     # ---------------------------------------------------- sessions, prompts
     def _blocks(self, uri: str, st: DocState, events: set[str] | None) -> list[Block]:

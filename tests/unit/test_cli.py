@@ -79,7 +79,7 @@ def test_doctor_prints_path_size_schema_and_integrity(tmp_path):
     Store.open(db)[0].close()
     r = run(["doctor"], db)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert str(db) in r.stdout and "schema version: 7" in r.stdout
+    assert str(db) in r.stdout and "schema version: 8" in r.stdout
     assert "integrity_check: ok" in r.stdout and "bytes" in r.stdout
     assert oct(db.stat().st_mode & 0o777) == "0o600"
     assert oct(db.parent.stat().st_mode & 0o777) == "0o700"
@@ -150,3 +150,34 @@ def test_explain_interactive_in_the_terminal(tmp_path):
     store, _ = Store.open(db)
     assert [p.id for p in store.prompts(status="pending")] == [rep.id]
     assert [(a.prompt_id, a.understanding, a.via) for a in store.answers()] == [(core.id, 4, "cli")]
+
+
+def test_hooks_install_then_uninstall_leaves_the_config_byte_identical(tmp_path):
+    home, project = tmp_path / "home", tmp_path / "proj"
+    (home / ".claude").mkdir(parents=True)
+    (project / ".git").mkdir(parents=True)
+    settings = home / ".claude" / "settings.json"
+    original = b'{\n  "model": "opus",\n  "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]}\n}\n'
+    settings.write_bytes(original)
+    env = dict(os.environ, HOME=str(home), OWNWISE_DB=str(tmp_path / "data" / "o.db"),
+               PYTHONPATH=str(ROOT / "server"))
+
+    def hooks(*args):
+        return subprocess.run([sys.executable, "-m", "ownwise", "hooks", *args, "--project", str(project)],
+                              env=env, capture_output=True, text=True, timeout=60)
+
+    r = hooks("install", "--agent", "claude-code")
+    assert r.returncode == 0 and "installed" in r.stdout, r.stderr
+    text = settings.read_text()
+    assert "ownwise hook --agent claude-code" in text and "say done" in text
+    assert hooks("install", "--agent", "claude-code").stdout.count("already installed") == 1
+    status = json.loads(hooks("status", "--json").stdout)
+    assert {(s["agent"], s["scope"]) for s in status if s["installed"]} == {("claude-code", "user")}
+    assert hooks("uninstall", "--agent", "claude-code").returncode == 0
+    assert settings.read_bytes() == original
+
+    settings.write_text('{"hooks": [')  # broken: left alone, with a clear error
+    before = settings.read_bytes()
+    r = hooks("install", "--agent", "claude-code")
+    assert r.returncode == 1 and "left as it is" in r.stderr and str(settings) in r.stderr
+    assert settings.read_bytes() == before

@@ -212,6 +212,26 @@ class TrackedDocument:
         self._count(tags, +1)
         self.revision += 1
 
+    def tag_lines(self, lines: Iterable[int], kind: str, source: str | None,
+                  version: int | None = None) -> EditEvent | None:
+        """Tag these lines as written by an AI now (an agent's edit found after the fact)."""
+        wanted = sorted({i for i in lines if 0 <= i < len(self.lines) and has_text(self.lines[i])})
+        if not wanted:
+            return None
+        event = _new_event_id()
+        tag = Tag(kind, source, event)
+        old = [self.tags[i] for i in wanted]
+        self._count(old, -1)
+        for i in wanted:
+            self.tags[i] = tag
+        self._count([tag] * len(wanted), +1)
+        self.revision += 1
+        joined = "".join(self.lines[i] for i in wanted)
+        return EditEvent(
+            id=event, kind=kind, source=source, ai=True, lines=len(wanted), chars=len(joined),
+            content_hash=hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest(),
+            text_sample=snippet_of(joined), version=version)
+
     # ---------------------------------------------------------------- change
     def _position(self, line: int, char: int, warn: list[str]) -> tuple[int, int]:
         """Clamp an LSP position to the document; return (line, index)."""

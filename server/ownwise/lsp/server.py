@@ -157,6 +157,10 @@ class OwnwiseServer(LanguageServer):
         self.flows.publish_diagnostics(force=True)
 
 
+#: files under .git whose change means git itself moved the work tree
+GIT_MOVES = frozenset({"HEAD", "index", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD"})
+
+
 def wall_clock():
     """UTC now, shifted by ``$OWNWISE_CLOCK_OFFSET_SECONDS`` (tests use it to be days later)."""
     try:
@@ -208,6 +212,7 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
             log.warning("could not close sessions or focus blocks left open: %s", exc)
         ls.start_flusher()
         await pull_configuration(ls)
+        await watch_files(ls)
         ls.flows.spawn(ls.flows.offer_unoffered())
 
     async def pull_configuration(ls: OwnwiseServer, pushed: Any = None) -> None:
@@ -235,6 +240,37 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
         roots -= {uri_to_path(f.uri) for f in params.event.removed}
         roots |= {uri_to_path(f.uri) for f in params.event.added}
         ls.engine.set_workspace_folders([r for r in roots if r is not None])
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: OwnwiseServer, params: types.DidChangeWatchedFilesParams) -> None:
+        changes = [(uri_to_path(c.uri), c.type) for c in params.changes]
+        git = [p for p, _t in changes if p is not None and ".git" in p.parts and p.name in GIT_MOVES]
+        if git:
+            # checkout, pull, rebase: the files changed because git moved, not because anyone wrote them
+            log.info("%d file changes came with a move of %s: ignored as a whole", len(changes), git[0])
+            return
+        touched = 0
+        for path, kind in changes:
+            if path is None or ".git" in path.parts or kind == types.FileChangeType.Deleted:
+                continue
+            touched += ls.engine.external_change(path)
+        if touched:
+            log.info("%d lines credited to agents from files changed on disk", touched)
+
+    async def watch_files(ls: OwnwiseServer) -> None:
+        caps = ls.client_capabilities.workspace
+        watched = getattr(caps, "did_change_watched_files", None) if caps else None
+        if not (watched and watched.dynamic_registration):
+            return
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(
+                    id="ownwise-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                        types.FileSystemWatcher(glob_pattern="**/*"),
+                    ]))]))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not watch files: %s", exc)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: OwnwiseServer, *args) -> None:

@@ -1,14 +1,29 @@
-"""Storage: the only code that knows the schema (sqlite-utils + Migrations)."""
+"""Storage: the only code that knows the schema (sqlite-utils + Migrations).
 
-from .db import MIGRATIONS, StoreError, default_db_path, open_database
-from .models import (
-    ActivityMinute, Answer, EditRecord, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
-    SessionRecord, Snapshot,
-)
-from .queue import WriteQueue
-from .repo import Store
+Names are loaded on first use, so ``ownwise hook`` (which only needs
+:mod:`ownwise.store.fast`) does not pay for sqlite-utils and pydantic.
+"""
 
-__all__ = [
-    "MIGRATIONS", "ActivityMinute", "Answer", "FocusBlock", "FocusReflection", "FocusViolation", "EditRecord", "Prompt", "ReviewCard", "SessionRecord", "Snapshot", "Store", "StoreError", "WriteQueue",
-    "default_db_path", "open_database",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "MIGRATIONS": "db", "StoreError": "db", "default_db_path": "db", "open_database": "db",
+    "ActivityMinute": "models", "AgentSnapshot": "models", "Answer": "models", "EditRecord": "models", "FocusBlock": "models",
+    "FocusReflection": "models", "FocusViolation": "models", "Prompt": "models", "ReviewCard": "models",
+    "SessionRecord": "models", "Snapshot": "models",
+    "WriteQueue": "queue", "Store": "repo",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

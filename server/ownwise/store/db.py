@@ -203,12 +203,23 @@ def m007_focus(db: Database) -> None:
     db["activity_minutes"].create_index(["minute"], index_name="idx_activity_minute")
 
 
+@MIGRATIONS()
+def m008_agent_snapshots(db: Database) -> None:
+    db["agent_snapshots"].create(
+        {"id": int, "agent": str, "phase": str, "path": str, "ts": str, "session": str, "tool": str,
+         "exists": int, "content_hash": str, "line_hashes": str, "size": int},
+        pk="id",
+        not_null={"agent", "phase", "path", "ts", "exists"},
+    )
+    db["agent_snapshots"].create_index(["path", "ts"], index_name="idx_agent_snapshots_path")
+    db["agent_snapshots"].create_index(["content_hash"], index_name="idx_agent_snapshots_hash")
+
+
 def default_db_path() -> Path:
     """``$OWNWISE_DB``, else the platform's user data dir."""
-    env = os.environ.get("OWNWISE_DB")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("ownwise")) / "ownwise.db"
+    from .fast import default_db_path as path
+
+    return path()
 
 
 def _secure_dir(path: Path, owned: bool) -> list[str]:

@@ -178,3 +178,19 @@ class ActivityMinute(BaseModel):
     human_lines: int = 0
     human_chars: int = 0
     ai_lines: int = 0
+
+
+class AgentSnapshot(BaseModel):
+    """A file's state recorded by ``ownwise hook`` before or after an agent's edit (no text)."""
+
+    id: int
+    agent: str
+    phase: str  # pre | post
+    path: str
+    ts: str
+    session: str | None = None
+    tool: str | None = None
+    exists: bool
+    content_hash: str | None = None
+    line_hashes: list[str] | None = None
+    size: int = 0

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from .db import MIGRATIONS, open_database
 from .models import (
-    ActivityMinute, Answer, EditRecord, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
+    ActivityMinute, AgentSnapshot, Answer, EditRecord, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
     SessionRecord, Snapshot, SnapshotRange,
 )
 
@@ -272,6 +272,35 @@ class Store:
     def activity(self, since: str | None = None) -> list[ActivityMinute]:
         where, args = ("minute >= ?", [since]) if since else (None, [])
         return [ActivityMinute(**r) for r in self.db["activity_minutes"].rows_where(where, args, order_by="minute")]
+
+    # ------------------------------------------------------ agent snapshots
+    def _agent(self, row: dict) -> AgentSnapshot:
+        lines = json.loads(row["line_hashes"]) if row.get("line_hashes") else None
+        return AgentSnapshot(**{**row, "exists": bool(row["exists"]), "line_hashes": lines})
+
+    def agent_after(self, path: str, content_hash: str, since: str) -> AgentSnapshot | None:
+        """The newest post-edit snapshot of this file with exactly this content."""
+        row = next(self.db["agent_snapshots"].rows_where(
+            "path = ? and phase = 'post' and content_hash = ? and ts >= ?", [path, content_hash, since],
+            order_by="ts desc, id desc", limit=1), None)
+        return self._agent(row) if row else None
+
+    def agent_pre_with(self, path: str, content_hash: str) -> AgentSnapshot | None:
+        """The newest pre-edit snapshot of this file that had exactly this content."""
+        row = next(self.db["agent_snapshots"].rows_where(
+            "path = ? and phase = 'pre' and content_hash = ?", [path, content_hash],
+            order_by="ts desc, id desc", limit=1), None)
+        return self._agent(row) if row else None
+
+    def agent_before(self, after: AgentSnapshot) -> AgentSnapshot | None:
+        """The pre-edit snapshot that goes with a post-edit one (same file and agent, just before)."""
+        where = "path = ? and phase = 'pre' and agent = ? and ts <= ? and id < ?"
+        args: list[Any] = [after.path, after.agent, after.ts, after.id]
+        if after.session:
+            where += " and (session = ? or session is null)"
+            args.append(after.session)
+        row = next(self.db["agent_snapshots"].rows_where(where, args, order_by="ts desc, id desc", limit=1), None)
+        return self._agent(row) if row else None
 
     def transaction(self):
         return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn

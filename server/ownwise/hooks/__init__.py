@@ -1,0 +1,1 @@
+"""Coding agents writing files on disk: their hooks, and the installer."""

@@ -1,0 +1,97 @@
+"""The hook's light path into the database: stdlib sqlite3 only (no sqlite-utils, no pydantic).
+
+``ownwise hook`` runs before and after every file edit of a coding agent and must
+return in well under 50 ms, so it writes one row per touched file with plain
+sqlite3. The schema is still owned by :mod:`ownwise.store.db` (migration
+``m008_agent_snapshots``); when the table is missing the full open migrates first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+_BREAKS = re.compile(r"\r\n|\r|\n")
+#: bigger files are recorded by hash only (no line hashes): nobody diffs them line by line
+MAX_BYTES = 8 * 1024 * 1024
+
+
+def default_db_path() -> Path:
+    """``$OWNWISE_DB``, else the platform's user data dir (as platformdirs has it)."""
+    env = os.environ.get("OWNWISE_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("ownwise")) / "ownwise.db"
+
+
+def line_hash(line: str) -> str:
+    """A short hash of one line, without its line break: what the server diffs."""
+    return hashlib.blake2b(line.rstrip("\r\n").encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+def split(text: str) -> list[str]:
+    """Lines as the server's document mirror has them (a trailing break leaves a last "")."""
+    return _BREAKS.split(text)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_state(path: Path) -> tuple[bool, str | None, list[str] | None, int]:
+    """(exists, content hash, line hashes, size) of a file now; text files only get line hashes."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return False, None, None, 0
+    if len(raw) > MAX_BYTES:
+        return True, hashlib.sha256(raw).hexdigest(), None, len(raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True, hashlib.sha256(raw).hexdigest(), None, len(raw)
+    return True, content_hash(text), [line_hash(x) for x in split(text)], len(raw)
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    has = None
+    if db.exists():
+        conn = _open(db)
+        has = conn.execute(
+            "select 1 from sqlite_master where type = 'table' and name = 'agent_snapshots'").fetchone()
+        if has is None:
+            conn.close()
+    if has is None:
+        from .db import open_database  # first use: create and migrate (slow once)
+
+        full, _ = open_database(db)
+        full.conn.close()
+        conn = _open(db)
+    return conn
+
+
+def _open(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(db), timeout=2.0, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 2000")
+    conn.execute("PRAGMA synchronous = NORMAL")  # WAL (set by the server): no fsync per commit
+    return conn
+
+
+def record(conn: sqlite3.Connection, *, agent: str, phase: str, path: Path, ts: str, session: str | None,
+           tool: str | None) -> None:
+    import json
+
+    exists, chash, lines, size = read_state(path)
+    conn.execute(
+        "insert into agent_snapshots (agent, phase, path, ts, session, tool, [exists], content_hash, "
+        "line_hashes, size) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (agent, phase, str(path), ts, session, tool, int(exists), chash,
+         json.dumps(lines) if lines is not None else None, size))
+
+
+__all__ = ["MAX_BYTES", "connect", "content_hash", "default_db_path", "line_hash", "read_state", "record"]

@@ -1,0 +1,122 @@
+"""Agents writing files on disk: their hooks' snapshots turn into exact agentEdit lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+
+from .conftest import ROOT, eventually, ownwise
+
+BEFORE = "def total(items):\n    pass\n\n\ndef mean(xs):\n    return sum(xs) / len(xs)\n"
+AFTER = ("def total(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acc\n\n\n"
+         "def mean(xs):\n    return sum(xs) / len(xs)\n")
+# lines 1-4 of AFTER are the agent's; the rest was there before
+AGENT_LINES = (1, 4)
+
+
+def hook(db: Path, agent: str, payload: dict, *extra: str) -> float:
+    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"))
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "ownwise", "hook", "--agent", agent, *extra],
+                          input=json.dumps(payload), capture_output=True, text=True, env=env, timeout=30)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+    return time.perf_counter() - start
+
+
+def claude(event: str, path: Path, cwd: Path) -> dict:
+    data = {"session_id": "s-1", "transcript_path": "/tmp/t.jsonl", "cwd": str(cwd), "hook_event_name": event,
+            "tool_name": "Edit", "tool_input": {"file_path": str(path), "old_string": "    pass\n",
+                                               "new_string": "    acc = 0\n"}}
+    if event == "PostToolUse":
+        data["tool_response"] = {"filePath": str(path), "success": True}
+    return data
+
+
+def agent_edit(db: Path, ws: Path, path: Path) -> None:
+    """What Claude Code does: pre hook, the write, post hook."""
+    hook(db, "claude-code", claude("PreToolUse", path, ws))
+    path.write_text(AFTER)
+    hook(db, "claude-code", claude("PostToolUse", path, ws))
+
+
+def watched(s, *paths: Path, kind=types.FileChangeType.Changed) -> None:
+    s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=p.as_uri(), type=kind) for p in paths]))
+
+
+async def test_closed_file_written_by_an_agent_gets_exactly_its_lines(workspace, db):
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    async with ownwise(workspace, db) as s:
+        agent_edit(db, workspace, target)
+        watched(s, target)
+        await s.file_info(target.as_uri())  # the notification was handled
+        uri = s.open("src/stats.py", AFTER)
+        info = await s.file_info(uri)
+        assert [(r["startLine"], r["endLine"], r["kind"], r["source"]) for r in info["aiRanges"]] == [
+            (*AGENT_LINES, "agentEdit", "claude-code")]
+
+
+async def test_open_buffer_reloaded_from_disk_is_credited_to_the_agent(workspace, db):
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    async with ownwise(workspace, db) as s:
+        uri = s.open("src/stats.py", BEFORE)
+        agent_edit(db, workspace, target)
+        s.hint(uri, "externalReload")
+        s.replace_all(uri, AFTER)
+        info = await s.file_info(uri)
+        assert [(r["startLine"], r["endLine"], r["kind"], r["source"]) for r in info["aiRanges"]] == [
+            (*AGENT_LINES, "agentEdit", "claude-code")]
+    con = __import__("sqlite3").connect(db)
+    assert con.execute("select kind, source, lines from edits").fetchall() == [("agentEdit", "claude-code", 4)]
+
+
+async def test_git_checkout_and_unhooked_writes_are_not_ai(workspace, db):
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    git = workspace / ".git"
+    git.mkdir()
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    async with ownwise(workspace, db) as s:
+        agent_edit(db, workspace, target)  # recorded by the hook ...
+        watched(s, target, git / "HEAD")  # ... but arrives with a move of HEAD: a checkout
+        other = workspace / "src" / "other.py"
+        other.write_text(AFTER)  # written by something without hooks
+        watched(s, other, kind=types.FileChangeType.Created)
+        await s.file_info(target.as_uri())
+        for rel, text in (("src/stats.py", AFTER), ("src/other.py", AFTER)):
+            info = await s.file_info(s.open(rel, text))
+            assert info["aiRanges"] == [] and info["aiLines"] == 0, rel
+    con = __import__("sqlite3").connect(db)
+    assert con.execute("select count(*) from edits").fetchone() == (0,)
+
+
+async def test_the_users_unsaved_lines_are_never_credited(workspace, db):
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    async with ownwise(workspace, db) as s:
+        uri = s.open("src/stats.py", BEFORE)
+        agent_edit(db, workspace, target)
+        # the buffer is reloaded with the agent's text plus a line the user typed at the end
+        s.hint(uri, "externalReload")
+        s.replace_all(uri, AFTER + "# mine\n")
+        info = await s.file_info(uri)
+        assert info["aiRanges"] == []  # not the agent's recorded result: unattributed as a whole
+
+
+def test_the_hook_never_fails_the_agent(tmp_path):
+    db = tmp_path / "data" / "ownwise.db"
+    env = dict(os.environ, OWNWISE_DB=str(db), PYTHONPATH=str(ROOT / "server"))
+    for stdin, agent in (("{not json", "claude-code"), ("{}", "no-such-agent"), ("[1, 2]", "claude-code")):
+        proc = subprocess.run([sys.executable, "-m", "ownwise", "hook", "--agent", agent], input=stdin,
+                              capture_output=True, text=True, env=env, timeout=30)
+        assert proc.returncode == 0 and proc.stdout == ""
+    log = (db.parent / "hook-errors.log").read_text()
+    assert "JSONDecodeError" in log and "unknown agent 'no-such-agent'" in log
