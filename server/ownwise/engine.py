@@ -548,12 +548,27 @@ class Engine:
             if after is None:
                 return None
             before = self.store.agent_before(after)
+            if before is None:
+                log.info("%s was written by %s, but its hook recorded no state before the edit: "
+                         "unattributed", path, after.agent)
+                return None
+            # several edits before anyone looked: follow the chain back (each before-state is the
+            # previous edit's result) and diff the first before-state with the last result
+            used = [after.id, before.id]
+            for _ in range(100):
+                if not before.exists or before.content_hash is None:
+                    break
+                prev = self.store.agent_post_with(str(path), before.content_hash, before)
+                if prev is None or prev.agent != after.agent:
+                    break
+                earlier = self.store.agent_before(prev)
+                if earlier is None:
+                    break
+                used += [prev.id, earlier.id]
+                before = earlier
+            self.store.mark_agent_used(used, iso(self.wall()))
         except Exception as exc:  # noqa: BLE001 - attribution must not break editing
             log.warning("could not read agent snapshots for %s: %s", path, exc)
-            return None
-        if before is None:
-            log.info("%s was written by %s, but its hook recorded no state before the edit: unattributed",
-                     path, after.agent)
             return None
         post = after.line_hashes or [line_hash(x) for x in split(text)]
         pre = before.line_hashes if before.exists else None

@@ -120,3 +120,36 @@ def test_the_hook_never_fails_the_agent(tmp_path):
         assert proc.returncode == 0 and proc.stdout == ""
     log = (db.parent / "hook-errors.log").read_text()
     assert "JSONDecodeError" in log and "unknown agent 'no-such-agent'" in log
+
+
+async def test_two_edits_before_anyone_looked_are_both_credited_and_only_once(workspace, db):
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    async with ownwise(workspace, db) as s:
+        agent_edit(db, workspace, target)  # lines 1-4
+        hook(db, "claude-code", claude("PreToolUse", target, workspace))
+        target.write_text(AFTER + "\n\ndef spread(xs):\n    return max(xs) - min(xs)\n")
+        hook(db, "claude-code", claude("PostToolUse", target, workspace))
+        watched(s, target)
+        watched(s, target)  # the same change seen twice
+        await s.file_info(target.as_uri())
+        info = await s.file_info(s.open("src/stats.py", target.read_text()))
+        assert [(r["startLine"], r["endLine"]) for r in info["aiRanges"]] == [(1, 4), (11, 12)]
+    con = __import__("sqlite3").connect(db)
+    assert con.execute("select kind, lines from edits").fetchall() == [("agentEdit", 6)]
+
+
+async def test_an_old_before_state_never_credits_what_the_user_wrote_since(workspace, db):
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    async with ownwise(workspace, db) as s:
+        agent_edit(db, workspace, target)
+        watched(s, target)
+        target.write_text(AFTER + "USER = 5\n")  # the user's own change, saved
+        # the agent edits again, but its pre hook did not run (e.g. Cursor without preToolUse)
+        target.write_text(AFTER + "USER = 5\nAGENT = 6\n")
+        hook(db, "claude-code", claude("PostToolUse", target, workspace))
+        watched(s, target)
+        await s.file_info(target.as_uri())
+        info = await s.file_info(s.open("src/stats.py", target.read_text()))
+        assert all(r["startLine"] != 9 for r in info["aiRanges"])  # USER = 5 is not the agent's

@@ -215,6 +215,12 @@ def m008_agent_snapshots(db: Database) -> None:
     db["agent_snapshots"].create_index(["content_hash"], index_name="idx_agent_snapshots_hash")
 
 
+@MIGRATIONS()
+def m009_agent_snapshots_used(db: Database) -> None:
+    # an agent's recorded edit is credited once, then marked (two windows, repeated watcher events)
+    db["agent_snapshots"].add_column("used_at", str)
+
+
 def default_db_path() -> Path:
     """``$OWNWISE_DB``, else the platform's user data dir."""
     from .fast import default_db_path as path

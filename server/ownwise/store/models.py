@@ -194,3 +194,4 @@ class AgentSnapshot(BaseModel):
     content_hash: str | None = None
     line_hashes: list[str] | None = None
     size: int = 0
+    used_at: str | None = None

@@ -281,9 +281,21 @@ class Store:
     def agent_after(self, path: str, content_hash: str, since: str) -> AgentSnapshot | None:
         """The newest post-edit snapshot of this file with exactly this content."""
         row = next(self.db["agent_snapshots"].rows_where(
-            "path = ? and phase = 'post' and content_hash = ? and ts >= ?", [path, content_hash, since],
-            order_by="ts desc, id desc", limit=1), None)
+            "path = ? and phase = 'post' and content_hash = ? and ts >= ? and used_at is null",
+            [path, content_hash, since], order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
+
+    def agent_post_with(self, path: str, content_hash: str, before: AgentSnapshot) -> AgentSnapshot | None:
+        """An unused post-edit snapshot, earlier than ``before``, that left exactly this content."""
+        row = next(self.db["agent_snapshots"].rows_where(
+            "path = ? and phase = 'post' and content_hash = ? and id < ? and used_at is null",
+            [path, content_hash, before.id], order_by="ts desc, id desc", limit=1), None)
+        return self._agent(row) if row else None
+
+    def mark_agent_used(self, ids: Sequence[int], when: str) -> None:
+        with self.db.atomic():
+            for i in ids:
+                self.db["agent_snapshots"].update(i, {"used_at": when})
 
     def agent_pre_with(self, path: str, content_hash: str) -> AgentSnapshot | None:
         """The newest pre-edit snapshot of this file that had exactly this content."""
@@ -294,8 +306,11 @@ class Store:
 
     def agent_before(self, after: AgentSnapshot) -> AgentSnapshot | None:
         """The pre-edit snapshot that goes with a post-edit one (same file and agent, just before)."""
-        where = "path = ? and phase = 'pre' and agent = ? and ts <= ? and id < ?"
-        args: list[Any] = [after.path, after.agent, after.ts, after.id]
+        # only a before-state recorded after the file's previous recorded result: an older one would
+        # credit to the agent what anyone else wrote in between
+        where = ("path = ? and phase = 'pre' and agent = ? and ts <= ? and id < ? and id > coalesce("
+                 "(select max(id) from agent_snapshots where path = ? and phase = 'post' and id < ?), 0)")
+        args: list[Any] = [after.path, after.agent, after.ts, after.id, after.path, after.id]
         if after.session:
             where += " and (session = ? or session is null)"
             args.append(after.session)
