@@ -31,3 +31,21 @@ def outside_fences(lines: Sequence[str]) -> list[bool]:
                 opener = None
             flags.append(False)
     return flags
+
+
+def score_1_to_5(value: str, label: str, hint: re.Pattern[str] | None = None) -> tuple[int | None, str | None]:
+    """A filled-in ``N/5`` line: (N, None), (None, None) while still ``_``, or (None, error).
+
+    ``hint`` removes a printed explanation such as "(1 = a struggle, 5 = easy)" first.
+    """
+    written = strip_comments(value).strip()
+    shown = hint.sub("", written).strip() if hint else written
+    core = re.sub(r"\s*/\s*5\s*$", "", shown.replace("*", "").strip()).strip().strip("_").strip()
+    if not core:
+        return None, None
+    if re.fullmatch(r"\d+", core):
+        number = int(core)
+        if 1 <= number <= 5:
+            return number, None
+        return None, f"{label} must be a number from 1 to 5, not {number}"
+    return None, f"{label} must be a number from 1 to 5, not '{shown}'"

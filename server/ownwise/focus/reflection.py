@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..markdown import outside_fences as _outside_fences
+from ..markdown import score_1_to_5
 from ..markdown import strip_comments as _strip_comments
 
 __all__ = ["ParsedReflection", "ReflectionItem", "parse", "render"]
@@ -225,17 +226,7 @@ def _find_line(
 
 
 def _felt(value: str) -> tuple[int | None, str | None]:
-    written = _strip_comments(value).strip()
-    core = _FELT_HINT.sub("", written).replace("*", "")
-    core = re.sub(r"\s*/\s*5\s*$", "", core.strip()).strip().strip("_").strip()
-    if not core:
-        return None, None
-    if re.fullmatch(r"\d+", core):
-        number = int(core)
-        if 1 <= number <= 5:
-            return number, None
-        return None, f"Felt must be a number from 1 to 5, not {number}"
-    return None, f"Felt must be a number from 1 to 5, not '{_FELT_HINT.sub('', written).strip()}'"
+    return score_1_to_5(value, "Felt", _FELT_HINT)
 
 
 def _actual(value: str) -> tuple[int | None, str | None]:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..markdown import outside_fences as _outside_fences
+from ..markdown import score_1_to_5
 from ..markdown import strip_comments as _strip_comments
 
 from .checks import CANNOT_EXPLAIN
@@ -249,17 +250,7 @@ def _find(
 
 
 def _understanding(value: str) -> tuple[int | None, str | None]:
-    written = _strip_comments(value).strip()
-    core = written.replace("*", "")
-    core = re.sub(r"\s*/\s*5\s*$", "", core).strip().strip("_").strip()
-    if not core:
-        return None, None
-    if re.fullmatch(r"\d+", core):
-        number = int(core)
-        if 1 <= number <= 5:
-            return number, None
-        return None, f"Understanding must be a number from 1 to 5, not {number}"
-    return None, f"Understanding must be a number from 1 to 5, not '{written}'"
+    return score_1_to_5(value, "Understanding")
 
 
 def _rating(value: str) -> tuple[str | None, str | None]:
