@@ -123,7 +123,12 @@ export class Sensor implements vscode.Disposable {
     }
     if (hint && this.client) {
       this.log.debug(`hint ${hint.kind}${hint.source ? ` (${hint.source})` : ""} for ${uri} v${version}`);
-      void this.client.sendNotification("ownwise/editHint", { uri, kind: hint.kind, source: hint.source, version });
+      // awaited: while the client (re)starts, an unawaited hint could be written after the change
+      try {
+        await this.client.sendNotification("ownwise/editHint", { uri, kind: hint.kind, source: hint.source, version });
+      } catch (e) {
+        this.log.warn(`hint not sent: ${(e as Error).message}`);
+      }
     }
     return next(event);
   }
