@@ -1,4 +1,4 @@
-"""The ``ownwise`` command: serve, classify, export, explain, focus, hooks, hook, doctor."""
+"""The ``ownwise`` command: serve, classify, export, report, team-report, explain, focus, hooks, hook, doctor."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ def cmd_export(args) -> int:
     except StoreError as exc:
         sys.stderr.write(f"ownwise export: {exc}\n")
         return 1
+    if args.team:
+        from .report.team import TeamError, team_export
+
+        try:
+            from datetime import date
+
+            since = date.fromisoformat(args.since[:10]) if args.since else None
+            data = team_export(_report(args, store, since=since), args.alias)
+        except (TeamError, ValueError) as exc:
+            sys.stderr.write(f"ownwise export: {exc}\n")
+            return 2
+        _write_out(args, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
     data = {
         "format": "ownwise-export",
         "version": EXPORT_FORMAT_VERSION,
@@ -82,6 +95,109 @@ def cmd_export(args) -> int:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     else:
         sys.stdout.write(text + "\n")
+    return 0
+
+
+def _report(args, store, *, since=None, progress=None) -> dict:
+    """The report over ``store`` for the CLI's --weeks/--since, with the user's focus settings."""
+    from datetime import datetime
+
+    from .report.build import build_report
+    from .settings import parse_settings
+
+    settings, _ = parse_settings(store.get("settings"))
+    return build_report(store, now=datetime.now().astimezone(), week_start=settings.focus.week_start,
+                        goal_minutes=settings.focus.weekly_goal_minutes, weeks=args.weeks, since=since,
+                        progress=progress)
+
+
+def _write_out(args, text: str) -> None:
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_report(args) -> int:
+    """``ownwise report``: the weekly figures as text, HTML, JSON or CSV (docs/report.md)."""
+    import contextlib
+
+    from rich.console import Console
+
+    from .store import StoreError
+
+    try:
+        store, _path = _store(args)
+    except StoreError as exc:
+        sys.stderr.write(f"ownwise report: {exc}\n")
+        return 1
+    show = args.progress or (args.progress is None and sys.stderr.isatty())
+    err = Console(stderr=True, highlight=False)
+    with contextlib.ExitStack() as stack:
+        progress = None
+        if show:
+            from rich.progress import Progress
+
+            bar = stack.enter_context(Progress(console=err, transient=not args.progress))
+            task = bar.add_task("report", total=6)
+
+            def progress(step: str) -> None:
+                bar.update(task, advance=1, description=f"reading {step}")
+                if args.progress:
+                    err.print(f"report: {step}")
+        try:
+            report = _report(args, store, since=args.since, progress=progress)
+        except ValueError as exc:
+            sys.stderr.write(f"ownwise report: {exc}\n")
+            return 2
+    if args.format == "json":
+        _write_out(args, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        from .report.text import render_csv
+
+        _write_out(args, render_csv(report))
+    elif args.format == "html":
+        from .report.html import render_html
+
+        _write_out(args, render_html(report, theme=args.theme))
+    else:
+        from .report.text import render_console
+
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                render_console(report, Console(file=fh, width=160, highlight=False, no_color=True))
+        else:
+            render_console(report, Console(highlight=False))
+    return 0
+
+
+def cmd_team_report(args) -> int:
+    """``ownwise team-report a.json b.json ...``: the members' team exports merged."""
+    from rich.console import Console
+
+    from .report.team import TeamError, merge, render_team_console, render_team_html
+
+    loaded = []
+    for name in args.files:
+        try:
+            loaded.append((name, json.loads(Path(name).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            sys.stderr.write(f"ownwise team-report: {name}: {exc}\n")
+            return 1
+    try:
+        team = merge(loaded)
+    except TeamError as exc:
+        sys.stderr.write(f"ownwise team-report: {exc}\n")
+        return 1
+    if args.format == "json":
+        _write_out(args, json.dumps(team, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "html":
+        _write_out(args, render_team_html(team))
+    elif args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            render_team_console(team, Console(file=fh, width=160, highlight=False, no_color=True))
+    else:
+        render_team_console(team, Console(highlight=False))
     return 0
 
 
@@ -371,6 +487,17 @@ def _bounded(low: float, high: float, kind=float):
     return parse
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def build_parser():
     import argparse
 
@@ -385,7 +512,26 @@ def build_parser():
     e.add_argument("--format", choices=["json"], default="json")
     e.add_argument("--since", help="only edits, sessions, prompts and answers at or after this ISO time")
     e.add_argument("--out", help="file to write (default: stdout)")
+    e.add_argument("--team", action="store_true",
+                   help="only weekly aggregates to share with a team: no paths, code or text (docs/report.md)")
+    e.add_argument("--alias", default="anonymous", help="with --team: the name the team sees (default: anonymous)")
+    e.add_argument("--weeks", type=_bounded(1, 260, int), default=None, help="with --team: how many weeks (default 8)")
     e.set_defaults(fn=cmd_export)
+    r = sub.add_parser("report", help="the weekly report: output against capability")
+    r.add_argument("--weeks", type=_bounded(1, 260, int), default=None,
+                   help="how many weeks, up to this one (default 8; with --since: at most this many)")
+    r.add_argument("--since", type=_date, default=None, help="start with the week holding this date (YYYY-MM-DD)")
+    r.add_argument("--format", choices=["text", "html", "json", "csv"], default="text")
+    r.add_argument("--theme", choices=["light", "dark"], default="light", help="html: colours")
+    r.add_argument("--out", help="file to write (default: stdout)")
+    r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show progress on stderr (default: when stderr is a terminal)")
+    r.set_defaults(fn=cmd_report)
+    t = sub.add_parser("team-report", help="merge team exports (ownwise export --team) into the team report")
+    t.add_argument("files", nargs="+", help="the members' team export files")
+    t.add_argument("--format", choices=["text", "html", "json"], default="text")
+    t.add_argument("--out", help="file to write (default: stdout)")
+    t.set_defaults(fn=cmd_team_report)
     x = sub.add_parser("explain", help="answer pending explain prompts in the terminal")
     x.add_argument("--list", action="store_true", help="list pending prompts instead of answering")
     x.add_argument("--json", action="store_true", help="with --list: as JSON")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -99,3 +100,15 @@ class ClientStateParams(_Params):
 
     key: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$")
     value: object | None = None
+
+
+REPORT = "ownwise/report"
+
+
+class ReportParams(_Params):
+    """``ownwise/report``: the weekly report (docs/report.md) as HTML and/or JSON."""
+
+    weeks: int | None = Field(None, ge=1, le=260)
+    since: date | None = None
+    format: Literal["html", "json"] = "html"
+    theme: Literal["vscode", "light", "dark"] = "vscode"

@@ -28,6 +28,7 @@ from ..ownership import OwnershipClass
 from ..settings import Settings, parse_settings
 from . import focus as focus_features
 from . import prompts as prompt_features
+from . import report as report_features
 from . import protocol as P
 from .logs import setup_logging
 from .focus import FocusFlows
@@ -370,6 +371,7 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
 
     prompt_features.register(server)
     focus_features.register(server)
+    report_features.register(server)
     return server
 
 

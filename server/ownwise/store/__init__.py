@@ -14,6 +14,7 @@ _WHERE = {
     "ActivityMinute": "models", "AgentSnapshot": "models", "Answer": "models", "EditRecord": "models", "FocusBlock": "models",
     "FocusReflection": "models", "FocusViolation": "models", "Prompt": "models", "ReviewCard": "models",
     "SessionRecord": "models", "Snapshot": "models",
+    "EditTotal": "models", "EditFact": "models", "PromptFact": "models", "AnswerFact": "models",
     "WriteQueue": "queue", "Store": "repo",
 }
 

@@ -195,3 +195,50 @@ class AgentSnapshot(BaseModel):
     line_hashes: list[str] | None = None
     size: int = 0
     used_at: str | None = None
+
+
+# -- what the report reads (aggregates and slim rows; see ownwise.report) ----
+
+
+class EditTotal(BaseModel):
+    """Lines and events of ``edits`` in a time range, per class, kind and AI flag."""
+
+    ownership_class: str
+    kind: str
+    ai: bool
+    lines: int
+    events: int
+
+
+class EditFact(BaseModel):
+    """The few columns of one edit the report needs (no path, no text)."""
+
+    id: str
+    ts: str
+    ownership_class: str
+    kind: str
+    ai: bool
+    lines: int
+
+
+class PromptFact(BaseModel):
+    """A prompt without its code: kind, status, class and times."""
+
+    id: str
+    kind: str
+    status: str
+    ownership_class: str = ""
+    events: list[str] = []
+    created_at: str
+    updated_at: str
+
+
+class AnswerFact(BaseModel):
+    """An accepted answer without its text, with its prompt's kind and class."""
+
+    prompt_id: str
+    prompt_kind: str
+    ownership_class: str = ""
+    cannot_explain: bool
+    rating: str | None = None
+    created_at: str

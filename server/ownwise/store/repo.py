@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from .db import MIGRATIONS, open_database
 from .models import (
-    ActivityMinute, AgentSnapshot, Answer, EditRecord, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
+    ActivityMinute, AgentSnapshot, Answer, AnswerFact, EditFact, EditRecord, EditTotal, PromptFact, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
     SessionRecord, Snapshot, SnapshotRange,
 )
 
@@ -316,6 +316,60 @@ class Store:
             args.append(after.session)
         row = next(self.db["agent_snapshots"].rows_where(where, args, order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
+
+    # -------------------------------------------------------------- report
+    def edit_totals(self, lo: str, hi: str) -> list[EditTotal]:
+        """Lines and events of edits with ``lo <= ts < hi``, per class, kind and AI flag (one index range scan)."""
+        rows = self.db.execute(
+            "select ownership_class, kind, ai, sum(lines), count(*) from edits where ts >= ? and ts < ? "
+            "group by ownership_class, kind, ai", [lo, hi]).fetchall()
+        return [EditTotal(ownership_class=c, kind=k, ai=bool(a), lines=n or 0, events=e) for c, k, a, n, e in rows]
+
+    def edit_facts(self, ids: Iterable[str]) -> list[EditFact]:
+        """The report's columns of these edits (unknown ids are left out)."""
+        ids = list(dict.fromkeys(ids))
+        out: list[EditFact] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self.db.execute(
+                f"select id, ts, ownership_class, kind, ai, lines from edits where id in ({','.join('?' * len(chunk))})",
+                chunk).fetchall()
+            out.extend(EditFact(id=r[0], ts=r[1], ownership_class=r[2], kind=r[3], ai=bool(r[4]), lines=r[5])
+                       for r in rows)
+        return out
+
+    def snapshots(self) -> list[Snapshot]:
+        """Every document's stored AI ranges."""
+        return [Snapshot(uri=r["uri"], text_hash=r["text_hash"], updated_at=r["updated_at"],
+                         ranges=[SnapshotRange(**x) for x in json.loads(r["ranges"] or "[]")])
+                for r in self.db["attribution_snapshots"].rows]
+
+    def prompt_facts(self, since: str | None = None) -> list[PromptFact]:
+        """Prompts (without code) created at or after ``since``."""
+        sql = "select id, kind, status, ownership_class, events, created_at, updated_at from prompts"
+        rows = self.db.execute(sql + (" where created_at >= ?" if since else ""), [since] if since else []).fetchall()
+        return [PromptFact(id=r[0], kind=r[1], status=r[2], ownership_class=r[3] or "",
+                           events=json.loads(r[4] or "[]"), created_at=r[5], updated_at=r[6]) for r in rows]
+
+    def explanation_times(self) -> dict[str, str]:
+        """AI event id -> when an explain or recall prompt holding it was first explained (not "can't explain")."""
+        rows = self.db.execute(
+            "select p.events, min(a.created_at) from prompts p join answers a on a.prompt_id = p.id "
+            "where p.kind != 'review' and a.cannot_explain = 0 group by p.id").fetchall()
+        out: dict[str, str] = {}
+        for events, at in rows:
+            for e in json.loads(events or "[]"):
+                if e not in out or at < out[e]:
+                    out[e] = at
+        return out
+
+    def answer_facts(self, since: str | None = None) -> list[AnswerFact]:
+        """Accepted answers (without text) given at or after ``since``, with their prompt's kind and class."""
+        sql = ("select a.prompt_id, p.kind, p.ownership_class, a.cannot_explain, a.rating, a.created_at "
+               "from answers a join prompts p on p.id = a.prompt_id")
+        rows = self.db.execute(sql + (" where a.created_at >= ?" if since else ""), [since] if since else []).fetchall()
+        return [AnswerFact(prompt_id=r[0], prompt_kind=r[1], ownership_class=r[2] or "", cannot_explain=bool(r[3]),
+                           rating=r[4], created_at=r[5]) for r in rows]
 
     def transaction(self):
         return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn

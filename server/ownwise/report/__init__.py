@@ -1,0 +1,1 @@
+"""The weekly report: output against capability (docs/report.md)."""

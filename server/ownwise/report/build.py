@@ -1,0 +1,133 @@
+"""The report as JSON (docs/report.md), from the store: the only part of ownwise.report that reads it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+
+from ..focus.calibration import ActivityMinute, BlockSpan, calibrate, week_start_of
+from ..sessions import parse_iso
+from . import figures as F
+from . import signals
+
+FORMAT = "ownwise-report/1"
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MAX_WEEKS = 260
+
+Progress = Callable[[str], None]
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _zone_label(now: datetime) -> str:
+    off = now.utcoffset() or timedelta(0)
+    sign = "-" if off < timedelta(0) else "+"
+    minutes = abs(int(off.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def plan_weeks(now: datetime, week_start: int, weeks: int | None = None, since: date | None = None) -> list[F.Week]:
+    """The local weeks of the report, oldest first: the last ``weeks`` (default 8) up to the current one,
+    or from the week holding ``since`` (then ``weeks`` at most)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    zone = now.tzinfo
+    current = week_start_of(now, week_start, zone)
+    if since is not None:
+        first = since - timedelta(days=(since.weekday() - week_start) % 7)
+        if first > current:
+            raise ValueError(f"--since {since.isoformat()} is after this week")
+        count = (current - first).days // 7 + 1
+        if weeks is not None:
+            count = min(count, weeks)
+    else:
+        count = weeks if weeks is not None else 8
+        first = current - timedelta(days=7 * (count - 1))
+    if not 1 <= count <= MAX_WEEKS:
+        raise ValueError(f"weeks must be 1 to {MAX_WEEKS}, not {count}")
+    out = []
+    for k in range(count):
+        day = first + timedelta(days=7 * k)
+        lo = datetime.combine(day, time(0), tzinfo=zone)
+        hi = datetime.combine(day + timedelta(days=7), time(0), tzinfo=zone)
+        out.append(F.Week(start=day, lo=_iso(lo), hi=_iso(hi), complete=hi <= now))
+    return out
+
+
+def build_report(store, *, now: datetime, week_start: str = "monday", goal_minutes: float = 90,
+                 weeks: int | None = None, since: date | None = None,
+                 progress: Progress | None = None) -> dict:
+    """Every figure of the report, as the JSON of docs/report.md. ``now`` must be timezone-aware (local)."""
+    step = progress or (lambda _msg: None)
+    start_day = WEEKDAYS.index(week_start)
+    plan = plan_weeks(now, start_day, weeks, since)
+    lo, hi = plan[0].lo, plan[-1].hi
+
+    step("edits")
+    totals = [[F.EditTotal(t.ownership_class, t.kind, t.ai, t.lines) for t in store.edit_totals(w.lo, w.hi)]
+              for w in plan]
+
+    step("attribution")
+    ranges = [(r.event, r.end_line - r.start_line + 1, r.human_modified)
+              for s in store.snapshots() for r in s.ranges if r.event]
+    facts = {e.id: (e.ts, e.ownership_class, e.ai) for e in store.edit_facts(r[0] for r in ranges)}
+    fates = F.fates_from_ranges(ranges, facts)
+
+    step("explanations")
+    explained = store.explanation_times()
+    prompts = [F.PromptFact(p.kind, p.status, p.ownership_class, p.created_at) for p in store.prompt_facts(lo)]
+    answers = [F.AnswerFact(a.prompt_kind, a.cannot_explain, a.rating, a.created_at) for a in store.answer_facts(lo)]
+    pending = store.pending_count()
+
+    step("focus")
+    blocks = [BlockSpan(id=b.id, started_at=parse_iso(b.started_at),
+                        ended_at=parse_iso(b.ended_at) if b.ended_at else None,
+                        planned_minutes=b.planned_minutes, estimate_minutes=b.estimate_minutes,
+                        end_reason=b.end_reason) for b in store.focus_blocks()]
+    rows = [a for a in store.activity(lo) if a.minute < hi]
+    activity = [ActivityMinute(minute=parse_iso(a.minute), ownership_class=a.ownership_class, focus_id=a.focus_id,
+                               human_lines=a.human_lines, human_chars=a.human_chars) for a in rows]
+    human: list[dict[str, int]] = [defaultdict(int) for _ in plan]
+    for a in rows:
+        if (i := F.week_index(plan, a.minute)) is not None:
+            human[i][a.ownership_class] += a.human_lines
+    current = week_start_of(now, start_day, now.tzinfo)
+    span = (current - plan[0].start).days // 7 + 1
+    cal = calibrate(blocks, activity, now=now, weeks=span, week_start=start_day, goal_minutes=goal_minutes)
+    cal_weeks = {w.week_start: w for w in cal.weeks}
+    errors: dict[date, list[float]] = defaultdict(list)
+    for e in cal.estimates:
+        errors[week_start_of(e.started_at, start_day, now.tzinfo)].append(e.error_pct)
+    focus = []
+    for w in plan:
+        c = cal_weeks.get(w.start)
+        if c is None:
+            focus.append(F.FocusWeek(goal_minutes=goal_minutes))
+            continue
+        focus.append(F.FocusWeek(
+            focus_minutes=c.focus_minutes, goal_minutes=goal_minutes, met=c.met,
+            inside_minutes=c.inside.active_minutes, inside_lines=c.inside.lines,
+            outside_minutes=c.outside.active_minutes, outside_lines=c.outside.lines,
+            by_class={k: (i.active_minutes, i.lines, o.active_minutes, o.lines) for k, (i, o) in c.by_class.items()},
+            estimate_errors=errors.get(w.start, ())))
+    this_week = cal_weeks.get(current)
+    this_focus = F.FocusWeek(focus_minutes=this_week.focus_minutes if this_week else 0.0, goal_minutes=goal_minutes)
+
+    step("figures")
+    weekly = F.weekly(plan, totals, human, fates, explained, prompts, answers, focus)
+    now_fig = F.now_figures(fates, explained, pending, this_focus, cal.streak_weeks)
+    return {
+        "format": FORMAT,
+        "generatedAt": _iso(now),
+        "timezone": _zone_label(now),
+        "weekStartDay": week_start,
+        "range": {"from": plan[0].start.isoformat(), "to": (plan[-1].start + timedelta(days=7)).isoformat()},
+        "classes": list(F.CLASSES),
+        "weeks": weekly,
+        "now": now_fig,
+        "paradox": signals.paradox(weekly),
+        "stage": signals.stage(weekly, now_fig),
+    }
