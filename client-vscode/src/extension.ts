@@ -1,5 +1,5 @@
 // ownwise for VS Code: starts the Python server, senses where edits come from,
-// shows the file's class and pending prompts, the explain UI and focus mode.
+// shows the file's class and pending prompts, the explain UI, the weekly report and focus mode.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
@@ -13,6 +13,7 @@ import {
 import { ExplainView } from "./explainView";
 import { FocusMode, type FocusChanged } from "./focus";
 import { PythonError, resolvePython } from "./python";
+import { ReportView } from "./reportView";
 import { Sensor } from "./sensing";
 
 interface Status {
@@ -42,6 +43,7 @@ class Ownwise implements vscode.Disposable {
   private readonly sensor = new Sensor(this.log);
   private readonly focus: FocusMode;
   private readonly explain: ExplainView;
+  private readonly report: ReportView;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private restarts = 0;
@@ -51,6 +53,7 @@ class Ownwise implements vscode.Disposable {
   constructor(private readonly ctx: vscode.ExtensionContext) {
     this.focus = new FocusMode(ctx, this.log, () => this.render());
     this.explain = new ExplainView(() => this.client, this.log, () => this.render());
+    this.report = new ReportView(() => this.client, this.log);
     this.item.name = "Ownwise";
     this.item.command = "ownwise.ownership.pick";
     this.disposables.push(
@@ -58,10 +61,12 @@ class Ownwise implements vscode.Disposable {
       this.item,
       this.sensor,
       this.focus,
+      this.report,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.commands.registerCommand("ownwise.focus.toggle", () => this.toggleFocus()),
       vscode.commands.registerCommand("ownwise.session.endAndExplain", () => this.endSession()),
       vscode.commands.registerCommand("ownwise.explain.pending", () => this.explain.show()),
+      vscode.commands.registerCommand("ownwise.report.show", (weeks?: unknown) => this.report.show(weeks)),
       vscode.commands.registerCommand("ownwise.ownership.pick", () => this.pickClass()),
       vscode.commands.registerCommand("ownwise.showLogs", () => this.log.show()),
       vscode.commands.registerCommand("ownwise.openDataFolder", () => this.openDataFolder()),

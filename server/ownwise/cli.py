@@ -122,8 +122,6 @@ def cmd_report(args) -> int:
     """``ownwise report``: the weekly figures as text, HTML, JSON or CSV (docs/report.md)."""
     import contextlib
 
-    from rich.console import Console
-
     from .store import StoreError
 
     try:
@@ -132,11 +130,13 @@ def cmd_report(args) -> int:
         sys.stderr.write(f"ownwise report: {exc}\n")
         return 1
     show = args.progress or (args.progress is None and sys.stderr.isatty())
-    err = Console(stderr=True, highlight=False)
     with contextlib.ExitStack() as stack:
         progress = None
         if show:
+            from rich.console import Console
             from rich.progress import Progress
+
+            err = Console(stderr=True, highlight=False)
 
             bar = stack.enter_context(Progress(console=err, transient=not args.progress))
             task = bar.add_task("report", total=6)
@@ -161,6 +161,8 @@ def cmd_report(args) -> int:
 
         _write_out(args, render_html(report, theme=args.theme))
     else:
+        from rich.console import Console
+
         from .report.text import render_console
 
         if args.out:

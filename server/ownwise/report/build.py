@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 
-from ..focus.calibration import ActivityMinute, BlockSpan, calibrate, week_start_of
+from ..focus.calibration import BlockSpan, calibrate, week_start_of
 from ..sessions import parse_iso
 from . import figures as F
 from . import signals
@@ -71,8 +71,7 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
               for w in plan]
 
     step("attribution")
-    ranges = [(r.event, r.end_line - r.start_line + 1, r.human_modified)
-              for s in store.snapshots() for r in s.ranges if r.event]
+    ranges = [(r.event, r.lines, r.human_modified) for r in store.live_ranges()]
     facts = {e.id: (e.ts, e.ownership_class, e.ai) for e in store.edit_facts(r[0] for r in ranges)}
     fates = F.fates_from_ranges(ranges, facts)
 
@@ -87,32 +86,27 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
                         ended_at=parse_iso(b.ended_at) if b.ended_at else None,
                         planned_minutes=b.planned_minutes, estimate_minutes=b.estimate_minutes,
                         end_reason=b.end_reason) for b in store.focus_blocks()]
-    rows = [a for a in store.activity(lo) if a.minute < hi]
-    activity = [ActivityMinute(minute=parse_iso(a.minute), ownership_class=a.ownership_class, focus_id=a.focus_id,
-                               human_lines=a.human_lines, human_chars=a.human_chars) for a in rows]
-    human: list[dict[str, int]] = [defaultdict(int) for _ in plan]
-    for a in rows:
-        if (i := F.week_index(plan, a.minute)) is not None:
-            human[i][a.ownership_class] += a.human_lines
     current = week_start_of(now, start_day, now.tzinfo)
     span = (current - plan[0].start).days // 7 + 1
-    cal = calibrate(blocks, activity, now=now, weeks=span, week_start=start_day, goal_minutes=goal_minutes)
+    # focus minutes, estimates and the streak from the blocks; velocity from activity totals in SQL
+    # (the same rule as the calibration's, which would need every activity row in Python)
+    cal = calibrate(blocks, [], now=now, weeks=span, week_start=start_day, goal_minutes=goal_minutes)
     cal_weeks = {w.week_start: w for w in cal.weeks}
     errors: dict[date, list[float]] = defaultdict(list)
     for e in cal.estimates:
         errors[week_start_of(e.started_at, start_day, now.tzinfo)].append(e.error_pct)
-    focus = []
+    focus, human = [], []
     for w in plan:
+        typing = {(t.ownership_class, t.inside): (t.minutes, t.lines) for t in store.activity_totals(w.lo, w.hi)}
+        classes = {c for c, _inside in typing if c is not None}
+        human.append({c: typing.get((c, True), (0, 0))[1] + typing.get((c, False), (0, 0))[1] for c in classes})
+        by_class = {c: (*typing.get((c, True), (0, 0)), *typing.get((c, False), (0, 0))) for c in classes}
+        (in_min, in_lines), (out_min, out_lines) = typing.get((None, True), (0, 0)), typing.get((None, False), (0, 0))
         c = cal_weeks.get(w.start)
-        if c is None:
-            focus.append(F.FocusWeek(goal_minutes=goal_minutes))
-            continue
         focus.append(F.FocusWeek(
-            focus_minutes=c.focus_minutes, goal_minutes=goal_minutes, met=c.met,
-            inside_minutes=c.inside.active_minutes, inside_lines=c.inside.lines,
-            outside_minutes=c.outside.active_minutes, outside_lines=c.outside.lines,
-            by_class={k: (i.active_minutes, i.lines, o.active_minutes, o.lines) for k, (i, o) in c.by_class.items()},
-            estimate_errors=errors.get(w.start, ())))
+            focus_minutes=c.focus_minutes if c else 0.0, goal_minutes=goal_minutes, met=c.met if c else False,
+            inside_minutes=in_min, inside_lines=in_lines, outside_minutes=out_min, outside_lines=out_lines,
+            by_class=by_class, estimate_errors=errors.get(w.start, ())))
     this_week = cal_weeks.get(current)
     this_focus = F.FocusWeek(focus_minutes=this_week.focus_minutes if this_week else 0.0, goal_minutes=goal_minutes)
 

@@ -7,7 +7,7 @@ numbers.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,17 +102,47 @@ def debt_lines(fates: Iterable[LineFate], explained: Mapping[str, str], at: str 
     (not modified by the user), whose event was made before ``at`` and was not
     explained before ``at``.
     """
-    out = {c: 0 for c in DEBT_CLASSES}
-    for f in fates:
-        if not f.ai or f.ownership_class not in out or not f.present:
-            continue
-        if at is not None and f.ts >= at:
-            continue
-        when = explained.get(f.event)
-        if when is not None and (at is None or when < at):
-            continue
-        out[f.ownership_class] += f.present
-    return out
+    return DebtIndex(fates, explained).at(at)
+
+
+class DebtIndex:
+    """:func:`debt_lines` for many instants: sorted prefix sums instead of a pass per instant.
+
+    A line is debt at ``at`` when it was made before ``at`` (``ts < at``) and not explained
+    before ``at``; so debt(at) = lines made before ``at`` − lines made *and* explained before
+    ``at``, the latter counted by ``max(ts, explained)``.
+    """
+
+    def __init__(self, fates: Iterable[LineFate], explained: Mapping[str, str]) -> None:
+        made: dict[str, list[tuple[str, int]]] = {c: [] for c in DEBT_CLASSES}
+        done: dict[str, list[tuple[str, int]]] = {c: [] for c in DEBT_CLASSES}
+        for f in fates:
+            if not f.ai or f.ownership_class not in made or not f.present:
+                continue
+            made[f.ownership_class].append((f.ts, f.present))
+            if (when := explained.get(f.event)) is not None:
+                done[f.ownership_class].append((max(f.ts, when), f.present))
+        self._made = {c: _prefix(v) for c, v in made.items()}
+        self._done = {c: _prefix(v) for c, v in done.items()}
+
+    def at(self, at: str | None) -> dict[str, int]:
+        return {c: _upto(self._made[c], at) - _upto(self._done[c], at) for c in DEBT_CLASSES}
+
+
+def _prefix(items: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    items.sort()
+    keys, sums, total = [], [0], 0
+    for k, n in items:
+        keys.append(k)
+        total += n
+        sums.append(total)
+    return keys, sums
+
+
+def _upto(prefix: tuple[list[str], list[int]], at: str | None) -> int:
+    """The sum of the values whose key is before ``at`` (all of them for ``None``)."""
+    keys, sums = prefix
+    return sums[-1] if at is None else sums[bisect_left(keys, at)]
 
 
 def weekly(
@@ -139,13 +169,14 @@ def weekly(
         if (i := week_index(weeks, a.created_at)) is not None:
             answers_by_week[i].append(a)
 
+    debts = DebtIndex(fates, explained)
     out = []
     for i, w in enumerate(weeks):
         totals = edit_totals[i]
         humans = human_lines[i]
         fw = focus[i]
         fates_w = fate_by_week.get(i, [])
-        debt = debt_lines(fates, explained, w.hi)
+        debt = debts.at(w.hi)
 
         def ai_lines(pred) -> int:
             return sum(t.lines for t in totals if t.ai and pred(t))

@@ -15,6 +15,7 @@ _WHERE = {
     "FocusReflection": "models", "FocusViolation": "models", "Prompt": "models", "ReviewCard": "models",
     "SessionRecord": "models", "Snapshot": "models",
     "EditTotal": "models", "EditFact": "models", "PromptFact": "models", "AnswerFact": "models",
+    "LiveRange": "models", "ActivityTotal": "models",
     "WriteQueue": "queue", "Store": "repo",
 }
 

@@ -221,6 +221,23 @@ class EditFact(BaseModel):
     lines: int
 
 
+class LiveRange(BaseModel):
+    """One stored AI range of a document: its event, its lines, and whether the user modified it."""
+
+    event: str
+    lines: int
+    human_modified: bool
+
+
+class ActivityTotal(BaseModel):
+    """Human typing in a time range inside or outside no-AI blocks, for one class or (``None``) all classes."""
+
+    ownership_class: str | None
+    inside: bool
+    minutes: int  # distinct wall-clock minutes
+    lines: int
+
+
 class PromptFact(BaseModel):
     """A prompt without its code: kind, status, class and times."""
 

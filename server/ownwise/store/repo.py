@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from .db import MIGRATIONS, open_database
 from .models import (
-    ActivityMinute, AgentSnapshot, Answer, AnswerFact, EditFact, EditRecord, EditTotal, PromptFact, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
+    ActivityMinute, ActivityTotal, AgentSnapshot, Answer, AnswerFact, LiveRange, EditFact, EditRecord, EditTotal, PromptFact, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
     SessionRecord, Snapshot, SnapshotRange,
 )
 
@@ -326,23 +326,43 @@ class Store:
         return [EditTotal(ownership_class=c, kind=k, ai=bool(a), lines=n or 0, events=e) for c, k, a, n, e in rows]
 
     def edit_facts(self, ids: Iterable[str]) -> list[EditFact]:
-        """The report's columns of these edits (unknown ids are left out)."""
-        ids = list(dict.fromkeys(ids))
+        """The report's columns of these edits (unknown ids are left out).
+
+        Bulk read for the report: ids are looked up in sorted order (index locality) and the
+        models are built without validation, the values coming straight from the schema.
+        """
+        ids = sorted(set(ids))
         out: list[EditFact] = []
+        make = EditFact.model_construct
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             rows = self.db.execute(
                 f"select id, ts, ownership_class, kind, ai, lines from edits where id in ({','.join('?' * len(chunk))})",
                 chunk).fetchall()
-            out.extend(EditFact(id=r[0], ts=r[1], ownership_class=r[2], kind=r[3], ai=bool(r[4]), lines=r[5])
+            out.extend(make(id=r[0], ts=r[1], ownership_class=r[2], kind=r[3], ai=bool(r[4]), lines=r[5])
                        for r in rows)
         return out
 
-    def snapshots(self) -> list[Snapshot]:
-        """Every document's stored AI ranges."""
-        return [Snapshot(uri=r["uri"], text_hash=r["text_hash"], updated_at=r["updated_at"],
-                         ranges=[SnapshotRange(**x) for x in json.loads(r["ranges"] or "[]")])
-                for r in self.db["attribution_snapshots"].rows]
+    def live_ranges(self) -> list[LiveRange]:
+        """Every stored AI range of every document (from ``attribution_snapshots``), slim."""
+        make = LiveRange.model_construct
+        return [make(event=r["event"], lines=r["end_line"] - r["start_line"] + 1,
+                     human_modified=bool(r.get("human_modified")))
+                for (text,) in self.db.execute("select ranges from attribution_snapshots").fetchall()
+                for r in json.loads(text or "[]") if r.get("event")]
+
+    def activity_totals(self, lo: str, hi: str) -> list[ActivityTotal]:
+        """Typing with ``lo <= minute < hi``, inside and outside blocks: per class, and (class ``None``)
+        over all classes, where a minute counts once however many classes and windows typed in it."""
+        where = "from activity_minutes where minute >= ? and minute < ?"
+        per_class = self.db.execute(
+            f"select ownership_class, focus_id is not null and focus_id != '', count(distinct minute), "
+            f"sum(human_lines) {where} group by 1, 2", [lo, hi]).fetchall()
+        overall = self.db.execute(
+            f"select null, focus_id is not null and focus_id != '', count(distinct minute), sum(human_lines) "
+            f"{where} group by 2", [lo, hi]).fetchall()
+        return [ActivityTotal(ownership_class=c, inside=bool(i), minutes=m, lines=n or 0)
+                for c, i, m, n in per_class + overall]
 
     def prompt_facts(self, since: str | None = None) -> list[PromptFact]:
         """Prompts (without code) created at or after ``since``."""
