@@ -34,6 +34,7 @@ from .prompts.blocks import Block, merge_blocks, prompt_kind, select
 from .sessions import Session, SessionTracker, iso, parse_iso, pid_alive
 from .settings import Settings
 from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path
+from .store.db import what_to_do
 from .store.models import SnapshotRange
 from .store.repo import utcnow
 
@@ -187,8 +188,10 @@ class Engine:
     def _flush_error(self, exc: Exception) -> None:
         if not self._flush_failing:
             self._flush_failing = True
+            todo = what_to_do(exc)
             msg = (f"ownwise could not write to its database ({exc}); "
-                   f"{len(self.queue)} items stay queued in memory and are retried.")
+                   f"{len(self.queue)} items stay queued in memory and are retried."
+                   + (f" {todo}." if todo else ""))
             log.error("%s", msg)
             self.notify_user("warning", msg)
         else:

@@ -365,7 +365,8 @@ class TrackedDocument:
 
         # Remember removed tagged text for undo/redo and moves.
         if del_nonws:
-            if any(t is not None for t in old_tags):
+            # the removed text's own lines (not the line before, widened into the window above)
+            if any(t is not None for t in tags[removed_from : el + 1]):
                 key = removed
                 self._removed[key] = self._removed_tags_for(
                     removed, tags[removed_from : el + 1]

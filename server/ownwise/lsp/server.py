@@ -8,8 +8,11 @@ workspace (whose ``TextDocument`` rewrites the whole text on every change).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
+import re
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,9 @@ class OwnwiseProtocol(LanguageServerProtocol):
             yield h, (params,), None
 
     def structure_message(self, data: dict[str, Any]):
+        if "jsonrpc" in data:
+            while FRAMING_PROBLEMS:  # noted by the stdin reader thread, logged here on the loop
+                log.error("%s", FRAMING_PROBLEMS.popleft())
         method = data.get("method") if "jsonrpc" in data else None
         if isinstance(method, str) and method.startswith("ownwise/"):
             # Our own methods keep their params as plain JSON; handlers validate them.
@@ -331,7 +337,10 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
             p = P.FileInfoParams.model_validate(params)
         except ValidationError as exc:
             raise JsonRpcInvalidParams(f"ownwise/fileInfo: {_brief(exc)}") from None
-        return ls.engine.file_info(p.uri)
+        info = ls.engine.file_info(p.uri)
+        st = ls.engine.docs.get(p.uri)
+        info["textHash"] = st.doc.text_hash() if st is not None else None
+        return info
 
     @server.command(P.CMD_OWNERSHIP_SET)
     def ownership_set(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:
@@ -379,9 +388,59 @@ def _brief(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'params'}: {e['msg']}" for e in exc.errors())
 
 
+#: framing problems seen by :class:`FramedStdin` (reader thread), logged with the next message
+FRAMING_PROBLEMS: collections.deque[str] = collections.deque(maxlen=100)
+_HEADER = b"Content-Length: "
+_CONTENT_LENGTH = re.compile(rb"Content-Length: (\d+)\r\n")
+
+
+class FramedStdin:
+    """stdin for pygls's reader loop, surviving a client's framing errors.
+
+    pygls reads header lines with ``readline`` and a body with ``read(n)``. After a
+    wrong Content-Length the rest of a body is glued to the next header on one line,
+    which pygls never recognises again: every later message was lost. Here such a
+    line is cut back to its header. A length above ``MAX_BODY`` (which made
+    ``read`` raise OverflowError or MemoryError and end the server) is not a header;
+    bodies are read in chunks, so memory grows only with the bytes that arrive.
+    """
+
+    MAX_BODY = 1 << 30
+    CHUNK = 1 << 24
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+
+    def readline(self) -> bytes:
+        line = self.raw.readline()
+        at = line.rfind(_HEADER)
+        if at > 0:
+            FRAMING_PROBLEMS.append(f"framing: {at} bytes before a Content-Length header skipped "
+                                    "(a wrong Content-Length?)")
+            line = line[at:]
+        m = _CONTENT_LENGTH.fullmatch(line)
+        if m is not None and (len(m.group(1)) > 10 or int(m.group(1)) > self.MAX_BODY):
+            FRAMING_PROBLEMS.append(f"framing: Content-Length {m.group(1)[:30].decode()} is over "
+                                    f"{self.MAX_BODY} bytes; message skipped")
+            return b"X-Ownwise-Skipped: too long\r\n"
+        return line
+
+    def read(self, n: int) -> bytes:
+        if n <= self.CHUNK:
+            return self.raw.read(n)
+        parts = []
+        while n > 0:
+            part = self.raw.read(min(n, self.CHUNK))
+            if not part:
+                break
+            parts.append(part)
+            n -= len(part)
+        return b"".join(parts)
+
+
 def serve() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    build_server().start_io()
+    build_server().start_io(FramedStdin(sys.stdin.buffer))
 
 
 __all__ = ["OwnwiseServer", "Settings", "build_server", "serve"]

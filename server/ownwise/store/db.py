@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -16,6 +18,36 @@ MIGRATIONS = Migrations("ownwise")
 
 class StoreError(Exception):
     """The database cannot be used; the message says what the user can do."""
+
+
+class OwnwiseDatabase(Database):
+    """``Database`` whose ``atomic()`` takes the write lock first (``BEGIN IMMEDIATE``).
+
+    sqlite-utils begins with a plain (deferred) ``BEGIN``; the first read in the
+    transaction (sqlite-utils reads the schema before each insert) pins a WAL snapshot,
+    and if another window commits before our first write, SQLite refuses that write at
+    once with "database is locked" (SQLITE_BUSY_SNAPSHOT), without waiting for
+    ``busy_timeout``. ``BEGIN IMMEDIATE`` waits (``busy_timeout``) for the lock instead.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:  # nested: sqlite-utils' savepoint
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
 
 
 @MIGRATIONS()
@@ -244,6 +276,19 @@ def _secure_dir(path: Path, owned: bool) -> list[str]:
     return notes
 
 
+def what_to_do(exc: BaseException) -> str | None:
+    """What the user can do about a database error that is not a corrupt file (None: it may be corrupt)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in (3, 8, 14):  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN
+        return "Make the file and its folder writable"
+    if primary in (10, 13):  # SQLITE_IOERR, SQLITE_FULL
+        return "Free some disk space (and check the disk)"
+    if primary in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+        return "Close the program that holds a lock on it"
+    return None
+
+
 def open_database(path: Path | None = None, *, memory: bool = False) -> tuple[Database, list[str]]:
     """Open (creating if needed) and migrate the database.
 
@@ -252,7 +297,7 @@ def open_database(path: Path | None = None, *, memory: bool = False) -> tuple[Da
     """
     notes: list[str] = []
     if memory:
-        db = Database(memory=True)
+        db = OwnwiseDatabase(memory=True)
         MIGRATIONS.apply(db)
         return db, notes
     path = Path(path) if path else default_db_path()
@@ -268,14 +313,15 @@ def open_database(path: Path | None = None, *, memory: bool = False) -> tuple[Da
             notes.append(f"database {path} had mode {mode:o}; set to 600")
         conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 5000")
-        db = Database(conn)
+        db = OwnwiseDatabase(conn)
         db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")
         MIGRATIONS.apply(db)
     except sqlite3.DatabaseError as exc:
+        todo = what_to_do(exc) or "Move it aside (it may be corrupt)"
         raise StoreError(
             f"The ownwise database {path} cannot be used ({exc}). Nothing in it was changed. "
-            f"Move it aside (it may be corrupt) or point initializationOptions.databasePath "
+            f"{todo} or point initializationOptions.databasePath "
             f"(or OWNWISE_DB) elsewhere; "
             f"until then ownwise keeps tracking in memory."
         ) from exc

@@ -28,6 +28,19 @@ def _load(row: dict, keys: Sequence[str]) -> dict:
     return {k: (json.loads(v) if k in keys and isinstance(v, str) else v) for k, v in row.items()}
 
 
+def _utf8(row: dict) -> dict:
+    """The row with every string SQLite can store: a lone surrogate (which a client can send in
+    JSON, e.g. ``"\\ud800"``) cannot be encoded as UTF-8 and would fail the whole flush, again and
+    again; it is stored as ``?`` instead."""
+    for k, v in row.items():
+        if isinstance(v, str) and not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                row[k] = v.encode("utf-8", "replace").decode("utf-8")
+    return row
+
+
 def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -57,7 +70,7 @@ class Store:
     def add_edits(self, edits: Sequence[EditRecord]) -> None:
         if not edits:
             return
-        rows = [e.model_dump() for e in edits]
+        rows = [_utf8(e.model_dump()) for e in edits]
         for r in rows:
             r["ai"] = int(r["ai"])
         self.db["edits"].insert_all(rows, pk="id", ignore=True)
@@ -90,12 +103,12 @@ class Store:
     # ----------------------------------------------------------- snapshots
     def save_snapshots(self, snaps: Iterable[Snapshot]) -> None:
         rows = [
-            {
+            _utf8({
                 "uri": s.uri,
                 "text_hash": s.text_hash,
                 "ranges": json.dumps([r.model_dump() for r in s.ranges]),
                 "updated_at": s.updated_at,
-            }
+            })
             for s in snaps
         ]
         if rows:
@@ -142,7 +155,7 @@ class Store:
 
     # ------------------------------------------------------------- prompts
     def add_prompts(self, prompts: Iterable[Prompt]) -> None:
-        rows = [_dump(p.model_dump(), _PROMPT_JSON) for p in prompts]
+        rows = [_utf8(_dump(p.model_dump(), _PROMPT_JSON)) for p in prompts]
         if rows:
             self.db["prompts"].insert_all(rows, pk="id")
 
@@ -191,7 +204,7 @@ class Store:
 
     # ------------------------------------------------------------- answers
     def add_answer(self, answer: Answer) -> int:
-        row = answer.model_dump(exclude={"id"})
+        row = _utf8(answer.model_dump(exclude={"id"}))
         row["cannot_explain"] = int(row["cannot_explain"])
         return self.db["answers"].insert(row).last_pk
 
@@ -248,7 +261,7 @@ class Store:
         return [FocusBlock(**{**r, "notified": bool(r["notified"])}) for r in rows]
 
     def add_violations(self, items: Sequence[FocusViolation]) -> None:
-        rows = [{**v.model_dump(exclude={"id"}), "suspected": int(v.suspected)} for v in items]
+        rows = [_utf8({**v.model_dump(exclude={"id"}), "suspected": int(v.suspected)}) for v in items]
         if rows:
             self.db["focus_violations"].insert_all(rows)
 
