@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .harness import open_file, run_command, screenshot
+from .harness import active_tab_label, focus_editor, open_file, run_command, screenshot
 from .test_ownwise_vscode import accept_ai, export, ownwise_vsix, start, status_text, until  # noqa: F401
 
 WEBVIEW = "iframe.webview.ready"
@@ -114,8 +114,15 @@ def test_show_report_in_a_webview(tmp_path, code_server, vscode_page, fixture_ai
         assert facts["background"] not in ("rgb(255, 255, 255)",)  # dark theme: not a fixed white page
         screenshot(page, "report-webview")
 
-        # a second AI line, then the command again: the same panel, refreshed
-        open_file(page, "engine.py")
+        # a second AI line, then the command again: the same panel, refreshed. Back to the file by
+        # its tab: Quick Open's Ctrl+P does not reach the workbench while the webview has the focus
+        def back_to_engine() -> bool:
+            if "engine.py" not in active_tab_label(page):
+                page.locator(".tabs-container .tab", has_text="engine.py").first.click()
+            return "engine.py" in active_tab_label(page)
+
+        until(back_to_engine, 30, "engine.py is the active tab again")
+        focus_editor(page)
         accept_ai(page)
         until(lambda: "2 AI" in status_text(page), 15, "the second AI line is counted")
         run_command(page, "Ownwise: Show Report")
