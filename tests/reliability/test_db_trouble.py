@@ -189,7 +189,7 @@ async def test_full_disk_keeps_edits_queued_and_writes_them_when_space_is_back(w
 
             filler.unlink() if how == "tmpfs" else flag.unlink()
             await eventually(lambda: len(edit_rows(dbfile)) == 2, timeout=5)
-            assert any("work again" in m for m in logged(s))
+            await eventually(lambda: any("work again" in m for m in logged(s)), timeout=5)  # logged after the commit
             assert len(shown(s)) == 1, shown(s)
         assert edit_rows(dbfile) == [("src/new_before.py", "inlineCompletion", 4, BLOCK),
                                      ("src/new_full.py", "inlineCompletion", 4, BLOCK2)]
