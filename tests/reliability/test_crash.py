@@ -124,13 +124,17 @@ async def step(docs: list[Doc], rng: random.Random, log: list[Sent]) -> None:
     await asyncio.sleep(rng.uniform(0.02, 0.12))
 
 
-async def end_and_answer(s, rng: random.Random, confirmed: dict[str, str], share: float = 0.7) -> int:
-    """End the session; answer a share of the pending prompts. Returns the answers confirmed."""
+async def end_and_answer(s, rng: random.Random, confirmed: dict[str, str], share: float = 0.7,
+                         ws: Path | None = None) -> int:
+    """End the session; answer a share of the pending prompts (with ``ws``: only that window's own,
+    the list being global). Returns the answers confirmed."""
     await s.command("ownwise.session.end")
     pending = (await s.request("ownwise/pendingPrompts", {}))["prompts"]
     n = 0
     for p in pending:
         if p["kind"] != "explain" or rng.random() > share:
+            continue
+        if ws is not None and not p["uri"].startswith(ws.as_uri() + "/"):
             continue
         text = answer_for(p["code"])
         res = await s.request("ownwise/answerPrompt",

@@ -763,7 +763,7 @@ def check_mirrors(server: RawServer, stream: Stream) -> list[str]:
     """Ask fileInfo for every tracked document; the mismatches (uri, what)."""
     keys = {}
     for uri in stream.docs:
-        key, data = server.request_frame("ownwise/fileInfo", {"uri": uri})
+        key, data = server.request_frame("ownwise/fileInfo", {"uri": uri, "textHash": True})
         stream.expected[key] = "ownwise/fileInfo"
         keys[uri] = key
         server.send(data)
@@ -925,7 +925,7 @@ def test_a_lone_surrogate_in_an_ai_insert_does_not_block_the_database(tmp_path):
                                                      "contentChanges": [{"range": {
                                                          "start": {"line": 1, "character": 0},
                                                          "end": {"line": 1, "character": 0}}, "text": text}]})
-        assert server.request("ownwise/fileInfo", {"uri": uri})["result"]["aiLines"] == 2
+        assert server.request("ownwise/fileInfo", {"uri": uri, "textHash": True})["result"]["aiLines"] == 2
         assert server.shutdown_exit() == 0
     finally:
         server.close()

@@ -430,7 +430,7 @@ def test_mirror_through_the_real_server_on_a_crlf_document(tmp_path, soak):
         checks = 0
 
         def compare(step: int) -> None:
-            info = server.request("ownwise/fileInfo", {"uri": uri})["result"]
+            info = server.request("ownwise/fileInfo", {"uri": uri, "textHash": True})["result"]
             got = [(r["startLine"], r["endLine"], r["kind"], r["source"], r["humanModified"])
                    for r in info["aiRanges"]]
             if info["textHash"] != text_hash(ref.text):

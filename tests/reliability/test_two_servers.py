@@ -31,26 +31,14 @@ from ownwise.store.db import open_database
 
 from ..lsp.conftest import ownwise
 from .conftest import scaled
-from .test_crash import SEED, Doc, Sent, answer_for, integrity, q, step
+from .test_crash import SEED, Doc, Sent, end_and_answer, integrity, q, step
 
 LOCKED_WORDS = ("locked", "busy", "could not write", "could not store")
 
 
 async def end_and_answer_own(s, ws: Path, rng: random.Random, confirmed: dict[str, str]) -> int:
     """End this window's session and answer most of ITS pending prompts (the list is global)."""
-    await s.command("ownwise.session.end")
-    pending = (await s.request("ownwise/pendingPrompts", {}))["prompts"]
-    n = 0
-    for p in pending:
-        if p["kind"] != "explain" or not p["uri"].startswith(ws.as_uri() + "/") or rng.random() > 0.8:
-            continue
-        text = answer_for(p["code"])
-        res = await s.request("ownwise/answerPrompt",
-                              {"id": p["id"], "text": text, "understanding": rng.randint(1, 5)})
-        assert res["accepted"] is True, res
-        confirmed[p["id"]] = text
-        n += 1
-    return n
+    return await end_and_answer(s, rng, confirmed, share=0.8, ws=ws)
 
 
 async def window(s, ws: Path, name: str, seconds: float, rng: random.Random, log: list[Sent],

@@ -28,6 +28,7 @@ class EditHintParams(_Params):
 
 class FileInfoParams(_Params):
     uri: str
+    text_hash: bool = Field(False, alias="textHash")  # also hash the mirrored text (checks, tests)
 
 
 class OwnershipSetArgs(_Params):

@@ -338,8 +338,9 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
         except ValidationError as exc:
             raise JsonRpcInvalidParams(f"ownwise/fileInfo: {_brief(exc)}") from None
         info = ls.engine.file_info(p.uri)
-        st = ls.engine.docs.get(p.uri)
-        info["textHash"] = st.doc.text_hash() if st is not None else None
+        if p.text_hash:  # on request only: hashing a big document on every status refresh is waste
+            st = ls.engine.docs.get(p.uri)
+            info["textHash"] = st.doc.text_hash() if st is not None else None
         return info
 
     @server.command(P.CMD_OWNERSHIP_SET)

@@ -111,8 +111,9 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
     this_focus = F.FocusWeek(focus_minutes=this_week.focus_minutes if this_week else 0.0, goal_minutes=goal_minutes)
 
     step("figures")
-    weekly = F.weekly(plan, totals, human, fates, explained, prompts, answers, focus)
-    now_fig = F.now_figures(fates, explained, pending, this_focus, cal.streak_weeks)
+    debts = F.DebtIndex(fates, explained)
+    weekly = F.weekly(plan, totals, human, fates, explained, prompts, answers, focus, debts)
+    now_fig = F.now_figures(debts, pending, this_focus, cal.streak_weeks)
     return {
         "format": FORMAT,
         "generatedAt": _iso(now),

@@ -154,6 +154,7 @@ def weekly(
     prompts: Sequence[PromptFact],
     answers: Sequence[AnswerFact],
     focus: Sequence[FocusWeek],
+    debts: DebtIndex | None = None,  # built from ``fates`` and ``explained`` when not given
 ) -> list[dict]:
     """The ``weeks`` entries of the report JSON (docs/report.md), oldest first."""
     fate_by_week: dict[int, list[LineFate]] = defaultdict(list)
@@ -169,7 +170,7 @@ def weekly(
         if (i := week_index(weeks, a.created_at)) is not None:
             answers_by_week[i].append(a)
 
-    debts = DebtIndex(fates, explained)
+    debts = DebtIndex(fates, explained) if debts is None else debts
     out = []
     for i, w in enumerate(weeks):
         totals = edit_totals[i]
@@ -270,9 +271,8 @@ def fates_from_ranges(ranges: Iterable[tuple[str, int, bool]], facts: Mapping[st
     return out
 
 
-def now_figures(fates: Sequence[LineFate], explained: Mapping[str, str], pending: int,
-                this_week: FocusWeek, streak: int) -> dict:
-    debt = debt_lines(fates, explained, None)
+def now_figures(debts: DebtIndex, pending: int, this_week: FocusWeek, streak: int) -> dict:
+    debt = debts.at(None)
     return {"debtLines": sum(debt.values()), "debtLinesCore": debt["core"], "debtLinesRepeatable": debt["repeatable"],
             "pendingPrompts": pending, "focusMinutesThisWeek": round(this_week.focus_minutes, 1),
             "goalMinutes": this_week.goal_minutes, "streakWeeks": streak}
