@@ -355,10 +355,16 @@ def first_diff(a: list, b: list) -> str:
 STYLES = ["lf", "crlf", "cr", "mixed"]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
-def test_mirror_and_ai_lines_equal_the_reference(soak, encoding):
-    total = scaled(soak, 10_000, 100_000) // (1 if encoding == "utf-16" else 5)
-    rng = random.Random(f"{SEED}-{encoding}")
+@pytest.mark.parametrize(("encoding", "chunk"), [
+    ("utf-16", TrackedDocument.CHUNK_LINES), ("utf-8", TrackedDocument.CHUNK_LINES),
+    ("utf-32", TrackedDocument.CHUNK_LINES),
+    # chunks of 3 lines: nearly every edit meets a chunk boundary of the mirror's Lines
+    ("utf-16", 3),
+])
+def test_mirror_and_ai_lines_equal_the_reference(soak, encoding, chunk, monkeypatch):
+    monkeypatch.setattr(TrackedDocument, "CHUNK_LINES", chunk)
+    total = scaled(soak, 10_000, 100_000) // (1 if encoding == "utf-16" and chunk > 3 else 5)
+    rng = random.Random(f"{SEED}-{encoding}-{chunk}")
     t0 = time.perf_counter()
     done = tagged = clamped = multi = restored_hits = 0
     per_doc = total // len(STYLES)
@@ -384,7 +390,7 @@ def test_mirror_and_ai_lines_equal_the_reference(soak, encoding):
             tagged += result.event is not None
         check(doc, ref, done, full=True)
     elapsed = time.perf_counter() - t0
-    print(f"\nmirror fuzz ({encoding}): {done} edits on {len(STYLES)} documents, {tagged} AI or suspected events, "
+    print(f"\nmirror fuzz ({encoding}, chunks of {chunk} lines): {done} edits on {len(STYLES)} documents, {tagged} AI or suspected events, "
           f"{restored_hits} restoring tags, {multi} with several changes, {clamped} clamped, "
           f"{elapsed:.1f} s")
     assert done == per_doc * len(STYLES)

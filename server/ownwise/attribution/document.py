@@ -1,7 +1,8 @@
 """The document mirror and its line tags.
 
-A :class:`TrackedDocument` holds the text of one open document as a list of
-lines (each with its own line break, the last one without) and, beside it, a
+A :class:`TrackedDocument` holds the text of one open document as its lines
+(each with its own line break, the last one without; kept in chunks by
+:class:`~ownwise.attribution.lines.Lines` to save memory) and, beside them, a
 list of the same length with one :class:`~ownwise.attribution.model.Tag` (or
 ``None`` for plain human text) per line. An incremental change replaces a
 slice of both lists, so the work per edit is proportional to the edit, not to
@@ -20,26 +21,12 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .lines import Lines, split_lines
 from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
 
-_BREAK = re.compile(r"\r\n|\r|\n")
 _NON_WS = re.compile(r"\S")
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
-
-
-def split_lines(text: str) -> list[str]:
-    """Split into lines that keep their breaks; the last item has none (maybe "")."""
-    if "\n" not in text and "\r" not in text:
-        return [text]
-    out: list[str] = []
-    pos = 0
-    for m in _BREAK.finditer(text):
-        end = m.end()
-        out.append(text[pos:end])
-        pos = end
-    out.append(text[pos:])
-    return out
 
 
 def content_of(line: str) -> str:
@@ -125,6 +112,21 @@ def _new_event_id() -> str:
     return uuid.uuid4().hex
 
 
+class _OnDemand:
+    """One event id per ``apply``, made on first use."""
+
+    __slots__ = ("_make", "_id")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+        self._id: str | None = None
+
+    def __call__(self) -> str:
+        if self._id is None:
+            self._id = self._make()
+        return self._id
+
+
 class TrackedDocument:
     """One open document: its text and which of its lines came from an AI."""
 
@@ -132,6 +134,8 @@ class TrackedDocument:
     REMOVED_CACHE = 32
     #: how many recently deleted texts are kept to tell a move from an insert
     DELETED_CACHE = 16
+    #: lines per chunk of the text (see :mod:`ownwise.attribution.lines`)
+    CHUNK_LINES = 64
 
     def __init__(
         self,
@@ -146,7 +150,7 @@ class TrackedDocument:
         self.version = version
         self.language_id = language_id
         self.encoding = encoding
-        self.lines: list[str] = split_lines(text)
+        self.lines = Lines(split_lines(text), chunk=self.CHUNK_LINES)
         self.tags: list[Tag | None] = [None] * len(self.lines)
         self.counts = {"ai": 0, "ai_hm": 0, "sus": 0, "sus_hm": 0}
         self._removed: OrderedDict[str, tuple[Tag | None, ...]] = OrderedDict()
@@ -156,7 +160,7 @@ class TrackedDocument:
     # ------------------------------------------------------------------ text
     @property
     def text(self) -> str:
-        return "".join(self.lines)
+        return self.lines.text()
 
     def text_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -260,7 +264,7 @@ class TrackedDocument:
         th = thresholds or Thresholds()
         result = ApplyResult()
         ai = hint is not None and hint.is_ai
-        event_id = new_event_id()
+        event_id = _OnDemand(new_event_id)  # most changes tag nothing: no uuid for them
         tagged = chars = 0
         texts: list[str] = []
         for ch in changes:
@@ -279,7 +283,7 @@ class TrackedDocument:
         if tagged:
             joined = "".join(texts)
             result.event = EditEvent(
-                id=event_id,
+                id=event_id(),
                 kind=hint.value if ai and hint is not None else SUSPECTED,
                 source=source if ai else None,
                 ai=ai or th.suspected_counts_as_ai,
@@ -293,7 +297,7 @@ class TrackedDocument:
 
     def _as_range(self, text: str) -> Change | None:
         """A whole-text change as the smallest range of lines that differs."""
-        old, new = self.lines, split_lines(text)
+        old, new = self.lines.tolist(), split_lines(text)
         n = min(len(old), len(new))
         p = 0
         while p < n and old[p] == new[p]:
@@ -313,7 +317,7 @@ class TrackedDocument:
         ch: Change,
         hint: EditKind | None,
         source: str | None,
-        event_id: str,
+        event_id: Callable[[], str],
         th: Thresholds,
         result: ApplyResult,
     ) -> int:
@@ -404,8 +408,8 @@ class TrackedDocument:
         if restored is not None:
             restored_pieces = split_lines(text)
         pos = 0
-        ai_tag = Tag(hint.value, source, event_id) if ai and hint else None
-        sus_tag = Tag(SUSPECTED, None, event_id) if suspect else None
+        ai_tag = Tag(hint.value, source, event_id()) if ai and hint else None
+        sus_tag = Tag(SUSPECTED, None, event_id()) if suspect else None
         human_chars = 0
         for j in range(m):
             line = new[j]
