@@ -569,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
         from .hooks.run import run
 
         return run(args_in[1:], sys.stdin.read() if argv is None else "")
+    if args_in == ["serve"]:
+        # what every editor spawns: skip building the parser (argparse, shutil: ~10 ms of start-up)
+        return cmd_serve(None)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "fn", None) is cmd_hooks and args.action != "status" and not args.agent:

@@ -168,6 +168,34 @@ def test_rule_matches_gitignore_semantics() -> None:
     assert not basename.matches("a/b/c.pyc")
 
 
+def test_default_rules_compile_on_first_match_only_when_a_path_could_match() -> None:
+    # start-up: the ~150 default globs are not compiled at import, and a path lacking a
+    # glob's literal pieces never compiles it (a .py file compiles two, not a hundred)
+    c = Classifier([Rule(r.glob, r.cls, r.origin, case_sensitive=False, _lazy=True) for r in DEFAULT_RULES])
+    assert all(r._spec is None for r in c.default_rules())
+    assert c.classify(WS / "src" / "hello.py").rule == "built-in default: source code (glob '*.py' -> core)"
+    assert [r.glob for r in c.default_rules() if r._spec is not None] == ["*.py"]
+
+
+_GLOB_CHARS = st.sampled_from(["a", "b", ".", "_", "*", "**", "?", "/", "[ab]", "\\*", "A"])
+_PATH_CHARS = st.sampled_from(["a", "b", ".", "_", "/", "*", "A", "ab"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(glob=st.lists(_GLOB_CHARS, min_size=1, max_size=6).map("".join),
+       path=st.lists(_PATH_CHARS, min_size=1, max_size=8).map("".join),
+       case_sensitive=st.booleans())
+def test_rule_matches_exactly_as_its_compiled_glob(glob: str, path: str, case_sensitive: bool) -> None:
+    # the literal-piece shortcut in Rule.matches never changes an answer
+    import pathspec
+
+    if validate_glob(glob) is not None or path.startswith("./"):
+        return
+    rule = Rule(glob, C, "x", case_sensitive=case_sensitive)
+    g, p = (glob, path) if case_sensitive else (glob.lower(), path.lower())
+    assert rule.matches(path) == pathspec.GitIgnoreSpec.from_lines([g]).match_file(p)
+
+
 def test_user_rules_are_case_sensitive_defaults_are_not() -> None:
     assert not Rule("*.py", C, "x").matches("A.PY")
     assert Rule("*.py", C, "x", case_sensitive=False).matches("A.PY")

@@ -22,9 +22,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .agents import AGENTS, SCOPES, Agent, ConfigError
+from .agents import AGENTS, SCOPES, ConfigError
+
+if TYPE_CHECKING:
+    from .agents import Agent  # a Protocol, defined for type checkers only
 
 __all__ = ["ConfigError", "Result", "install", "status", "uninstall"]
 

@@ -3,12 +3,14 @@
 Reads the agent's JSON payload on stdin, records the touched files' state (hash
 and per-line hashes, never their text) in the database, and exits 0 quickly.
 It must never block or fail the agent: any error goes to ``hook-errors.log``
-in the data directory and the exit status stays 0.
+in the data directory (rotated to ``hook-errors.log.1`` past :data:`LOG_MAX_BYTES`)
+and the exit status stays 0.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,12 +37,22 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}+00:00"
 
 
+#: ``hook-errors.log`` past this size is renamed to ``hook-errors.log.1`` (replacing the
+#: older one), so the two files stay under about 2 MB whatever the hook keeps reporting.
+LOG_MAX_BYTES = 1024 * 1024
+
+
 def _log_error(message: str) -> None:
     try:
         from ..store.fast import default_db_path
 
         log = default_db_path().parent / "hook-errors.log"
         log.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            if os.stat(log).st_size > LOG_MAX_BYTES:
+                os.replace(log, log.with_name(log.name + ".1"))
+        except FileNotFoundError:
+            pass
         with open(log, "a", encoding="utf-8") as f:
             f.write(f"{_now()} {message}\n")
     except Exception:  # noqa: BLE001 - nowhere left to report; the agent must go on

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 
-class EditRecord(BaseModel):
+class _Model(BaseModel):
+    # defer_build: each model's validator is built on its first use, not at import. Most of
+    # these are not used before the server's first answer (start-up: ~5 ms).
+    model_config = ConfigDict(defer_build=True)
+
+
+class EditRecord(_Model):
     """One accepted AI edit (or suspected insert), as stored in ``edits``."""
 
     model_config = ConfigDict(frozen=True)
@@ -28,7 +34,7 @@ class EditRecord(BaseModel):
     doc_version: int | None = None
 
 
-class SnapshotRange(BaseModel):
+class SnapshotRange(_Model):
     start_line: int
     end_line: int
     kind: str
@@ -37,7 +43,7 @@ class SnapshotRange(BaseModel):
     event: str
 
 
-class Snapshot(BaseModel):
+class Snapshot(_Model):
     """A document's AI ranges for one exact text (restored when reopened unchanged)."""
 
     uri: str
@@ -46,7 +52,7 @@ class Snapshot(BaseModel):
     updated_at: str
 
 
-class SessionRecord(BaseModel):
+class SessionRecord(_Model):
     """A coding session: from the first edit to idle, command, focus end or shutdown."""
 
     id: int
@@ -65,7 +71,7 @@ class SessionRecord(BaseModel):
     host: str | None = None
 
 
-class Prompt(BaseModel):
+class Prompt(_Model):
     """One request to explain (or recall, or re-explain) a block of AI code."""
 
     id: str
@@ -99,7 +105,7 @@ class Prompt(BaseModel):
         return f"{self.path}:{self.start_line + 1}"
 
 
-class Answer(BaseModel):
+class Answer(_Model):
     """An accepted answer to a prompt (never updated, never deleted)."""
 
     id: int | None = None
@@ -112,7 +118,7 @@ class Answer(BaseModel):
     created_at: str
 
 
-class ReviewCard(BaseModel):
+class ReviewCard(_Model):
     """The FSRS schedule for re-asking an explained prompt."""
 
     prompt_id: str
@@ -123,7 +129,7 @@ class ReviewCard(BaseModel):
     retired: str | None = None  # why it is no longer asked: changed | gone
 
 
-class FocusBlock(BaseModel):
+class FocusBlock(_Model):
     """A no-AI focus block (the weekly calibration benchmark)."""
 
     id: str
@@ -141,7 +147,7 @@ class FocusBlock(BaseModel):
     reflection: str | None = None  # None | offered | answered | skipped
 
 
-class FocusViolation(BaseModel):
+class FocusViolation(_Model):
     """An AI edit (or a suspected insert) that arrived during a focus block."""
 
     id: int | None = None
@@ -154,7 +160,7 @@ class FocusViolation(BaseModel):
     suspected: bool = False
 
 
-class FocusReflection(BaseModel):
+class FocusReflection(_Model):
     """How a focus block went, in the user's words."""
 
     id: int | None = None
@@ -168,7 +174,7 @@ class FocusReflection(BaseModel):
     created_at: str
 
 
-class ActivityMinute(BaseModel):
+class ActivityMinute(_Model):
     """What one server saw in one wall-clock minute, for one ownership class."""
 
     minute: str
@@ -180,7 +186,7 @@ class ActivityMinute(BaseModel):
     ai_lines: int = 0
 
 
-class AgentSnapshot(BaseModel):
+class AgentSnapshot(_Model):
     """A file's state recorded by ``ownwise hook`` before or after an agent's edit (no text)."""
 
     id: int
@@ -200,7 +206,7 @@ class AgentSnapshot(BaseModel):
 # -- what the report reads (aggregates and slim rows; see ownwise.report) ----
 
 
-class EditTotal(BaseModel):
+class EditTotal(_Model):
     """Lines and events of ``edits`` in a time range, per class, kind and AI flag."""
 
     ownership_class: str
@@ -210,7 +216,7 @@ class EditTotal(BaseModel):
     events: int
 
 
-class EditFact(BaseModel):
+class EditFact(_Model):
     """The few columns of one edit the report needs (no path, no text)."""
 
     id: str
@@ -221,7 +227,7 @@ class EditFact(BaseModel):
     lines: int
 
 
-class LiveRange(BaseModel):
+class LiveRange(_Model):
     """One stored AI range of a document: its event, its lines, and whether the user modified it."""
 
     event: str
@@ -229,7 +235,7 @@ class LiveRange(BaseModel):
     human_modified: bool
 
 
-class ActivityTotal(BaseModel):
+class ActivityTotal(_Model):
     """Human typing in a time range inside or outside no-AI blocks, for one class or (``None``) all classes."""
 
     ownership_class: str | None
@@ -238,7 +244,7 @@ class ActivityTotal(BaseModel):
     lines: int
 
 
-class PromptFact(BaseModel):
+class PromptFact(_Model):
     """A prompt without its code: kind, status, class and times."""
 
     id: str
@@ -250,7 +256,7 @@ class PromptFact(BaseModel):
     updated_at: str
 
 
-class AnswerFact(BaseModel):
+class AnswerFact(_Model):
     """An accepted answer without its text, with its prompt's kind and class."""
 
     prompt_id: str
