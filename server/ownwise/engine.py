@@ -131,6 +131,7 @@ class Engine:
         self.roots: dict[Path, ConfigWatch] = {}
         self._reported_config: dict[str, str] = {}
         self._flush_failing = False
+        self._agents_pruned: datetime | None = None  # when agent snapshots were last pruned
         self._secret_spec = self._compile_secrets()
         self.position_encoding = UTF16
 
@@ -176,6 +177,7 @@ class Engine:
         self._queue_snapshots()
         self._queue_session()
         self._queue_minutes()
+        self.prune_agent_snapshots()
         if not len(self.queue) or not self.open_store():
             return 0
         assert self.store is not None
@@ -184,6 +186,26 @@ class Engine:
             self._flush_failing = False
             log.info("database writes work again; %d queued items written", written)
         return written
+
+    def prune_agent_snapshots(self) -> int:
+        """Once a day (the first flush with the database open, then daily): drop old agent snapshots.
+
+        The retention is :meth:`Store.prune_agent_snapshots`' (used rows a day after use, unused
+        ones after a week): agent edits are matched only within 24 h (:meth:`agent_edit`).
+        """
+        now = self.wall()
+        if self.store is None or (self._agents_pruned is not None
+                                  and (now - self._agents_pruned).total_seconds() < _DAY):
+            return 0
+        self._agents_pruned = now
+        try:
+            n = self.store.prune_agent_snapshots(now)
+        except Exception as exc:  # noqa: BLE001 - tried again tomorrow; nothing depends on it
+            log.warning("could not prune old agent snapshots: %s", exc)
+            return 0
+        if n:
+            log.info("pruned %d old agent snapshots", n)
+        return n
 
     def _flush_error(self, exc: Exception) -> None:
         if not self._flush_failing:
@@ -685,16 +707,23 @@ class Engine:
         earlier: list[Prompt] = []
         self.queue.add_session(s.record())
         self._session_queued = None
+        entries = [(b, self.relpath(uri_to_path(b.uri), b.uri)[0], self._language(b.uri)) for b in chosen]
         if self.open_store() and self.service is not None:
             try:
                 earlier = [q for q in self.service.pending() if q.kind != "review"]
-                prompts = self.service.create(s.id, [
-                    (b, self.relpath(uri_to_path(b.uri), b.uri)[0], self._language(b.uri)) for b in chosen])
+                prompts = self.service.create(s.id, entries)
             except Exception as exc:  # noqa: BLE001 - the session is still stored below
                 log.error("could not store the prompts of session %s: %s", s.id, exc)
                 self.notify_user("error", f"ownwise could not store this session's explain prompts: {exc}")
-        elif chosen:
-            log.error("session %s: %d prompts not stored, the database is unavailable", s.id, len(chosen))
+        elif entries:
+            # no database: the prompts wait in the write queue (ids fixed now, so stored once)
+            # and are written, pending and not yet offered, by the first flush once it opens
+            from .prompts.service import make_prompts
+
+            held = make_prompts(s.id, entries, self.settings.prompts, self.wall())
+            self.queue.add_prompts(held)
+            log.warning("session %s: the database is unavailable; %d prompts kept in memory until it opens",
+                        s.id, len(held))
         self.flush()
         self.refresh_pending()
         log.info("session %s ended (%s): %d files, %d AI events, %d prompts",
@@ -824,6 +853,8 @@ class Engine:
     def prompt_for_block(self, block: Block) -> Prompt:
         """A pending prompt for this block (an existing one if it covers the same AI code)."""
         assert self.service is not None
+        if self.queue.prompts:
+            self.flush()  # a prompt kept while the database was unavailable may cover this block
         for p in self.service.pending():
             if p.uri == block.uri and p.kind != "review" and set(p.events) & block.events:
                 return p
@@ -837,7 +868,8 @@ class Engine:
         return made[0]
 
     def pending_for(self, uri: str) -> int:
-        if self.service is None or not self.pending_total:
+        # the store, not self.service: that would import the prompt service on the first fileInfo
+        if self.store is None or not self.pending_total:
             return 0
         try:
             return self.store.pending_count(uri) if self.store else 0
@@ -857,6 +889,9 @@ class Engine:
         self.queue.put("settings", self.settings.snapshot())
         self.flush()
         return ended
+
+
+_DAY = 86400.0  # seconds between two prunes of agent snapshots
 
 
 def _mtime(path: Path) -> float | None:

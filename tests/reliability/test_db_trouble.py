@@ -249,3 +249,48 @@ async def test_lock_held_past_the_busy_timeout_loses_nothing(workspace, db):
     assert edit_rows(db) == [("src/new_before.py", "inlineCompletion", 4, BLOCK),
                              ("src/new_locked.py", "inlineCompletion", 4, BLOCK2)]
     kept(before, db)
+
+
+# ------------------------------------------------------- a session ends without a database
+def prompt_rows(path: Path) -> list[tuple]:
+    if not path.exists():
+        return []
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("select path, kind, status, lines, code from prompts order by created_at").fetchall()
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        con.close()
+
+
+async def test_prompts_of_a_session_ended_without_a_database_are_stored_when_it_is_back(workspace, db):
+    seed(db)
+    corrupt(db, "header")
+    os.chmod(db, 0o600)
+    async with ownwise(workspace, db, answer="Later") as s:
+        await eventually(lambda: shown(s))
+        uri = await ai_edit(s, "src/new.py")
+        ended = await s.command("ownwise.session.end")
+        assert ended["ended"] is True and ended["prompts"] == 0
+        await asyncio.sleep(1.5)  # a tick or two: still unusable, nothing written to it
+        assert prompt_rows(db) == []
+
+        os.rename(db, db.with_name("ownwise.db.broken"))  # what the message says: move it aside
+        await eventually(lambda: prompt_rows(db), timeout=5)
+        assert prompt_rows(db) == [("src/new.py", "explain", "pending", 4, BLOCK)]
+        info = await eventually(lambda: _pending(s, uri), timeout=5)
+        assert info["pendingPromptsTotal"] == 1
+        (p,) = (await s.request("ownwise/pendingPrompts", {}))["prompts"]
+        res = await s.request("ownwise/answerPrompt", {
+            "id": p["id"], "understanding": 4,
+            "text": "total adds up the items one by one with a plain accumulator and returns the sum; "
+                    "a loop is enough because the list is short and the order does not matter."})
+        assert res["accepted"] is True and res["status"] == "answered", res
+        assert len(shown(s)) == 1, shown(s)  # the one message about the broken file
+    assert [r[2] for r in prompt_rows(db)] == ["answered"]
+
+
+async def _pending(s, uri: str) -> dict | None:
+    info = await s.file_info(uri)
+    return info if info["pendingPromptsTotal"] else None

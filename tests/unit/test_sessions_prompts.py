@@ -230,3 +230,40 @@ def test_secret_files_get_no_prompt_and_no_debt(engine: Engine):
     ai_insert(engine, u, 0, BLOCK)
     assert engine.docs[u].decision.cls.value == "core" and engine.debt(u) == []
     assert engine.end_session("command").prompts == []
+
+
+def test_prompts_of_a_session_ended_without_a_database_are_stored_once_it_opens(tmp_path: Path, clock: Clock):
+    ws = tmp_path / "ws"
+    (ws / "src").mkdir(parents=True)
+    dbfile = tmp_path / "data" / "ownwise.db"
+    dbfile.parent.mkdir()
+    dbfile.write_bytes(b"not a database, whatever it was\n" * 200)  # cannot be opened
+    e = Engine(Settings(), db_path=dbfile, wall=clock)
+    assert not e.open_store()
+    e.set_workspace_folders([ws])
+    core = (ws / "src" / "engine.py").as_uri()
+    e.open(core, "", 1)
+    ai_insert(e, core, 0, BLOCK)
+    ended = e.end_session("command")
+    assert ended is not None and ended.prompts == []
+    clock.advance(minutes=5)
+    assert e.flush() == 0 and e.store is None  # still unavailable: nothing lost, nothing written
+
+    dbfile.unlink()  # the user moved the broken file aside
+    clock.advance(minutes=5)
+    e.flush()
+    assert e.store is not None
+    (p,) = e.store.prompts()
+    assert (p.session_id, p.path, p.kind, p.status, p.lines, p.code, p.offered_at) == (
+        ended.session.id, "src/engine.py", "explain", "pending", 5, BLOCK, None)
+    assert p.created_at == "2026-11-02T09:00:00.000+00:00"  # when the session ended
+    assert e.store.session(ended.session.id).end_reason == "command"
+    e.flush()
+    assert [q.id for q in e.store.prompts()] == [p.id]  # written once
+    assert e.refresh_pending() and e.pending_total == 1
+
+    outcome = e.service.answer(p.id, GOOD, understanding=4)
+    assert outcome.accepted
+    assert e.store.prompt(p.id).status == "answered" and e.store.review(p.id) is not None
+    e.refresh_pending()
+    assert e.pending_total == 0 and e.debt(core) == []

@@ -28,3 +28,22 @@ def test_write_queue_keeps_items_when_the_database_fails(tmp_path):
     store.close()
     store, _ = Store.open(tmp_path / "fresh.db")
     assert q.flush(store) == 1 and store.edit_count() == 1 and len(q) == 0
+
+
+def test_write_queue_inserts_a_queued_prompt_once(tmp_path):
+    from ownwise.store import Prompt
+
+    store, _ = Store.open(tmp_path / "o.db")
+    p = Prompt(id="0123456789ab", session_id=7, kind="explain", status="pending", path="src/a.py",
+               uri="file:///ws/src/a.py", code="x = 1\n", created_at="t", updated_at="t")
+    q = WriteQueue()
+    q.add_prompts([p])
+    store.db.execute("PRAGMA query_only = ON")  # the write fails: the prompt stays queued
+    assert q.flush(store) == 0 and list(q.prompts) == [p.id]
+    store.db.execute("PRAGMA query_only = OFF")
+    assert q.flush(store) == 1 and len(q) == 0
+    assert q.flush(store) == 0
+    store.update_prompts([p.id], status="answered")
+    q.add_prompts([p])  # the same prompt queued again: neither a second row nor a failed flush
+    assert q.flush(store) == 1 and len(q) == 0
+    assert [(x.id, x.status) for x in store.prompts()] == [(p.id, "answered")]

@@ -69,6 +69,36 @@ def fence_language(language_id: str) -> str:
         language_id, language_id)
 
 
+def make_prompts(session_id: int | None, blocks: Sequence[tuple[Block, str | None, str]],
+                 settings: PromptSettings, now: datetime, *,
+                 kind_for: Callable[[Block], str | None] | None = None,
+                 parent_id: str | None = None) -> list[Prompt]:
+    """One new pending prompt per (block, workspace, language id), not stored (pure).
+
+    A block whose class the policy does not ask about is left out. The engine keeps these in its
+    write queue when a session ends while the database is unavailable.
+    """
+    from .blocks import prompt_kind
+
+    policy = settings.policy.model_dump()
+    at = _iso(now)
+    out: list[Prompt] = []
+    for block, workspace, language_id in blocks:
+        kind = kind_for(block) if kind_for else prompt_kind(block.ownership_class, policy)
+        if kind is None:
+            continue
+        out.append(Prompt(
+            id=uuid.uuid4().hex[:12], session_id=session_id, kind=kind, status="pending",
+            ownership_class=block.ownership_class, workspace=workspace, path=block.path,
+            uri=block.uri, start_line=block.start_line, end_line=block.end_line,
+            lines=block.lines, code=block.code, code_hash=code_hash(block.code),
+            language_id=language_id, events=sorted(block.events), kinds=list(block.kinds),
+            sources=list(block.sources), question=QUESTIONS[kind], parent_id=parent_id,
+            created_at=at, updated_at=at,
+        ))
+    return out
+
+
 class PromptService:
     def __init__(self, store: Store, docs_dir: Path, now: Callable[[], datetime],
                  settings: PromptSettings | None = None) -> None:
@@ -82,24 +112,7 @@ class PromptService:
                *, kind_for: Callable[[Block], str | None] | None = None,
                parent_id: str | None = None) -> list[Prompt]:
         """Store one pending prompt per (block, workspace, language id)."""
-        from .blocks import prompt_kind
-
-        policy = self.settings.policy.model_dump()
-        now = _iso(self.now())
-        out: list[Prompt] = []
-        for block, workspace, language_id in blocks:
-            kind = kind_for(block) if kind_for else prompt_kind(block.ownership_class, policy)
-            if kind is None:
-                continue
-            out.append(Prompt(
-                id=uuid.uuid4().hex[:12], session_id=session_id, kind=kind, status="pending",
-                ownership_class=block.ownership_class, workspace=workspace, path=block.path,
-                uri=block.uri, start_line=block.start_line, end_line=block.end_line,
-                lines=block.lines, code=block.code, code_hash=code_hash(block.code),
-                language_id=language_id, events=sorted(block.events), kinds=list(block.kinds),
-                sources=list(block.sources), question=QUESTIONS[kind], parent_id=parent_id,
-                created_at=now, updated_at=now,
-            ))
+        out = make_prompts(session_id, blocks, self.settings, self.now(), kind_for=kind_for, parent_id=parent_id)
         with self.store.db.atomic():
             self.store.add_prompts(out)
         return out

@@ -3,14 +3,15 @@
 Events and snapshots are queued in memory and written in one transaction on
 ``flush`` (the server flushes at least once a second and at shutdown). A
 failed flush keeps everything queued for the next try, so nothing is lost
-while the database is locked or unavailable.
+while the database is locked or unavailable. The explain prompts of a session
+that ended while the database could not be opened wait here too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .models import ActivityMinute, EditRecord, FocusViolation, SessionRecord, Snapshot
+from .models import ActivityMinute, EditRecord, FocusViolation, Prompt, SessionRecord, Snapshot
 from .repo import Store
 
 
@@ -22,10 +23,11 @@ class WriteQueue:
         self.sessions: dict[int, SessionRecord] = {}
         self.violations: list[FocusViolation] = []
         self.activity: dict[tuple[str, str], ActivityMinute] = {}
+        self.prompts: dict[str, Prompt] = {}  # new prompts by id (a session ended without a database)
 
     def __len__(self) -> int:
         return (len(self.edits) + len(self.snapshots) + len(self.kv) + len(self.sessions)
-                + len(self.violations) + len(self.activity))
+                + len(self.violations) + len(self.activity) + len(self.prompts))
 
     def add_edit(self, edit: EditRecord) -> None:
         self.edits.append(edit)
@@ -43,6 +45,11 @@ class WriteQueue:
         """The latest totals of one (minute, class) for this server: written as an upsert."""
         self.activity[(a.minute, a.ownership_class)] = a
 
+    def add_prompts(self, prompts: list[Prompt]) -> None:
+        """New prompts, inserted by the next flush that works; an id already stored is not inserted again."""
+        for p in prompts:
+            self.prompts[p.id] = p
+
     def put(self, key: str, value: object) -> None:
         self.kv[key] = value
 
@@ -54,6 +61,7 @@ class WriteQueue:
         try:
             with store.db.atomic():
                 store.save_sessions(sessions.values())
+                store.add_prompts(self.prompts.values(), ignore=True)
                 store.add_violations(self.violations)
                 store.save_activity(self.activity.values())
                 store.add_edits(edits)
@@ -66,5 +74,5 @@ class WriteQueue:
             return 0
         n = len(self)
         self.edits, self.snapshots, self.kv, self.sessions = [], {}, {}, {}
-        self.violations, self.activity = [], {}
+        self.violations, self.activity, self.prompts = [], {}, {}
         return n

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -154,10 +154,11 @@ class Store:
         return [SessionRecord(**_load(r, _SESSION_JSON)) for r in rows]
 
     # ------------------------------------------------------------- prompts
-    def add_prompts(self, prompts: Iterable[Prompt]) -> None:
+    def add_prompts(self, prompts: Iterable[Prompt], *, ignore: bool = False) -> None:
+        """Insert new prompts; with ``ignore``, one whose id is already stored is left as it is."""
         rows = [_utf8(_dump(p.model_dump(), _PROMPT_JSON)) for p in prompts]
         if rows:
-            self.db["prompts"].insert_all(rows, pk="id")
+            self.db["prompts"].insert_all(rows, pk="id", ignore=ignore)
 
     def prompt(self, prompt_id: str) -> Prompt | None:
         row = next(self.db["prompts"].rows_where("id = ?", [prompt_id]), None)
@@ -329,6 +330,30 @@ class Store:
             args.append(after.session)
         row = next(self.db["agent_snapshots"].rows_where(where, args, order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
+
+    def prune_agent_snapshots(self, now: datetime, *, used_for: timedelta = timedelta(days=1),
+                              unused_for: timedelta = timedelta(days=7)) -> int:
+        """Delete agent snapshots no edit can be matched with any more; return how many.
+
+        A row is old when it was used (credited) more than ``used_for`` before ``now``, or was never
+        used and was recorded more than ``unused_for`` before ``now``. For each file, the newest old
+        row and **every row of that file before it** (by id) go: the rows of a file that stay are
+        always its most recent ones, so a deleted post-edit row never lets :meth:`agent_before`
+        reach back to an older before-state.
+        """
+        def at(dt: datetime) -> str:
+            return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+        deleted = 0
+        with self.db.atomic():
+            tops = self.db.execute(
+                "select path, max(id) from agent_snapshots where (used_at is not null and used_at < ?) "
+                "or (used_at is null and ts < ?) group by path", [at(now - used_for), at(now - unused_for)]
+            ).fetchall()
+            for path, top in tops:
+                deleted += self.db.execute(
+                    "delete from agent_snapshots where path = ? and id <= ?", [path, top]).rowcount
+        return deleted
 
     # -------------------------------------------------------------- report
     def edit_totals(self, lo: str, hi: str) -> list[EditTotal]:
