@@ -877,6 +877,10 @@ def test_the_server_survives_hostile_input(tmp_path, soak):
     assert not missing, f"{len(missing)} requests got no response: {missing[:20]}"
     assert not twice, f"requests answered more than once: {dict(list(twice.items())[:20])}"
     assert not bad_shape, f"malformed responses: {bad_shape[:5]}"
+    # bodies that are not JSON get JSON-RPC's Parse error, with a null id
+    null_codes = collections.Counter(r.get("error", {}).get("code") for r in server.responses.get("null", []))
+    if st.sent["invalid JSON"] or st.sent["non-UTF-8 body"]:
+        assert null_codes[-32700] > 0, dict(null_codes)
     # (c) the mirror equals the client's text, at every barrier and at the end
     assert not mismatches, "mirror mismatch:\n" + "\n".join(mismatches[:10])
     # (d) malformed input was logged, not crashed on
@@ -887,6 +891,34 @@ def test_the_server_survives_hostile_input(tmp_path, soak):
     # (a) still alive at the end (answered above), then a clean exit on shutdown/exit
     assert code == 0, f"exit code {code}\n{server.stderr_tail()}"
     assert sum(st.sent.values()) >= hostile_target
+
+
+def test_unparsable_and_non_jsonrpc_bodies_get_json_rpc_errors(tmp_path):
+    """JSON-RPC 2.0: a body that is not JSON gets -32700 (Parse error) and valid JSON that is
+    not a request object gets -32600 (Invalid Request), both with a null id when the id cannot
+    be read; pygls alone answered neither. The server goes on answering afterwards."""
+    (tmp_path / "ws").mkdir()
+    server = RawServer(tmp_path)
+    try:
+        server.initialize(tmp_path / "ws")
+        bodies = [b'{"jsonrpc": "2.0", "id": 1, "method": ', b"caf\xe9", b"[" * 200_000, b"[]", b"5",
+                  b'{"id": 77, "method": "ownwise/serverInfo", "params": {}}']
+        for body in bodies:
+            server.send(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        key, data = server.request_frame("ownwise/serverInfo", {})
+        server.send(data)
+        assert server.wait_for([key, "77"]), server.stderr_tail()
+        assert server.responses[key][0]["result"]["version"]
+        assert server.responses["77"][0]["error"]["code"] == -32600
+        deadline = time.monotonic() + TIMEOUT
+        while len(server.responses.get("null", [])) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        got = sorted(r["error"]["code"] for r in server.responses["null"])
+        assert got == [-32700, -32700, -32700, -32600, -32600], server.responses["null"]
+        assert all(r["jsonrpc"] == "2.0" and r["id"] is None for r in server.responses["null"])
+        assert server.shutdown_exit() == 0
+    finally:
+        server.close()
 
 
 def test_framing_errors_do_not_deafen_or_kill_the_server(tmp_path):

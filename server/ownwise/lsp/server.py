@@ -58,6 +58,26 @@ class OwnwiseProtocol(LanguageServerProtocol):
         if (h := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield h, (params,), None
 
+    def handle_message(self, message) -> None:
+        if isinstance(message, (dict, list, str, int, float, bool)) or message is None:
+            # valid JSON, but not a JSON-RPC message (no "jsonrpc", a batch, a scalar)
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            if not isinstance(msg_id, (int, str)) or isinstance(msg_id, bool):
+                msg_id = None
+            log.error("not a JSON-RPC 2.0 message, ignored: %.200r", message)
+            self.send_invalid(msg_id, -32600, "Invalid Request: not a JSON-RPC 2.0 message")
+            return
+        super().handle_message(message)
+
+    def send_invalid(self, msg_id: int | str | None, code: int, message: str) -> None:
+        """A JSON-RPC error response written as is (``id`` may be null, which pygls omits)."""
+        import json
+
+        body = json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message[:500]}},
+                          separators=(",", ":")).encode()
+        if self.writer is not None:
+            self.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
     def structure_message(self, data: dict[str, Any]):
         if "jsonrpc" in data:
             while FRAMING_PROBLEMS:  # noted by the stdin reader thread, logged here on the loop
@@ -105,6 +125,9 @@ class OwnwiseServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         # Log, don't pop up: a malformed message is the client's bug, not the user's.
         log.error("%s: %s", getattr(source, "__name__", source), error)
+        if isinstance(error, (ValueError, RecursionError)) and _is_parse_error(error):
+            # pygls drops a body it cannot parse; JSON-RPC wants a Parse error with a null id
+            self.protocol.send_invalid(None, -32700, f"Parse error: {error}")
 
     def send_status(self, uri: str) -> None:
         status = self.engine.status_if_changed(uri)
@@ -387,6 +410,14 @@ def build_server(db_path: Path | None = None, clock=None) -> OwnwiseServer:
 
 def _brief(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'params'}: {e['msg']}" for e in exc.errors())
+
+
+def _is_parse_error(error: BaseException) -> bool:
+    """True for what ``json.loads`` raises on a body that is not JSON (or not UTF-8)."""
+    import json
+
+    return isinstance(error, (json.JSONDecodeError, UnicodeDecodeError, RecursionError)) or (
+        type(error) is ValueError and "integer string conversion" in str(error))
 
 
 #: framing problems seen by :class:`FramedStdin` (reader thread), logged with the next message
