@@ -47,3 +47,29 @@ def test_write_queue_inserts_a_queued_prompt_once(tmp_path):
     q.add_prompts([p])  # the same prompt queued again: neither a second row nor a failed flush
     assert q.flush(store) == 1 and len(q) == 0
     assert [(x.id, x.status) for x in store.prompts()] == [(p.id, "answered")]
+
+
+def test_a_failed_open_closes_its_file_at_once(tmp_path):
+    """The server retries a broken database every few seconds: each failed open must give its
+    file handle back itself, not leave it to the garbage collector (disabled here)."""
+    import gc
+    import os
+
+    import pytest
+
+    from ownwise.store import StoreError
+
+    bad = tmp_path / "o.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    before = bad.read_bytes()
+    fds = lambda: len(os.listdir("/proc/self/fd"))  # noqa: E731
+    gc.disable()
+    try:
+        start = fds()
+        for _ in range(20):
+            with pytest.raises(StoreError, match="cannot be used"):
+                Store.open(bad)
+        assert fds() == start
+    finally:
+        gc.enable()
+    assert bad.read_bytes() == before

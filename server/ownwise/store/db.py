@@ -306,6 +306,7 @@ def open_database(path: Path | None = None, *, memory: bool = False) -> tuple[Da
         return db, notes
     path = Path(path) if path else default_db_path()
     default_dir = Path(platformdirs.user_data_dir("ownwise"))
+    conn: sqlite3.Connection | None = None
     try:
         notes += _secure_dir(path.parent, owned=path.parent == default_dir or not path.parent.exists())
         if not path.exists():
@@ -321,17 +322,19 @@ def open_database(path: Path | None = None, *, memory: bool = False) -> tuple[Da
         db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")
         MIGRATIONS.apply(db)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if conn is not None:  # not left to the garbage collector: each retry would hold one more file
+            conn.close()
+        if isinstance(exc, OSError):
+            raise StoreError(
+                f"The ownwise database {path} cannot be opened ({exc}). "
+                f"Check the folder's permissions and free space; ownwise keeps tracking in memory."
+            ) from exc
         todo = what_to_do(exc) or "Move it aside (it may be corrupt)"
         raise StoreError(
             f"The ownwise database {path} cannot be used ({exc}). Nothing in it was changed. "
             f"{todo} or point initializationOptions.databasePath "
             f"(or OWNWISE_DB) elsewhere; "
             f"until then ownwise keeps tracking in memory."
-        ) from exc
-    except OSError as exc:
-        raise StoreError(
-            f"The ownwise database {path} cannot be opened ({exc}). "
-            f"Check the folder's permissions and free space; ownwise keeps tracking in memory."
         ) from exc
     return db, notes
