@@ -99,3 +99,15 @@ def test_bad_changes_are_refused_and_change_nothing():
     with pytest.raises(ValueError):
         Lines([])
     assert lines == ["a\n", "b"]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 64])
+def test_from_text_equals_the_split_text(chunk):
+    rng = random.Random(f"from-text-{chunk}")
+    texts = ["", "a", "\n", "\r\n", "a\r", "a\r\nb", "\r\r\n\n", "x\n" * chunk, "x\n" * (chunk - 1) + "y"]
+    texts += ["".join(random_lines(rng, rng.randint(1, 200), last=True)) for _ in range(200)]
+    for text in texts:
+        lines = Lines.from_text(text, chunk=chunk)
+        assert lines == split_lines(text) and lines.text() == text and len(lines) == len(split_lines(text))
+        for i in range(len(lines)):
+            assert lines[i] == split_lines(text)[i]

@@ -3,9 +3,10 @@
 A :class:`TrackedDocument` holds the text of one open document as its lines
 (each with its own line break, the last one without; kept in chunks by
 :class:`~ownwise.attribution.lines.Lines` to save memory) and, beside them, a
-list of the same length with one :class:`~ownwise.attribution.model.Tag` (or
+sequence of the same length (:class:`~ownwise.attribution.linetags.LineTags`,
+two bytes per line) with one :class:`~ownwise.attribution.model.Tag` (or
 ``None`` for plain human text) per line. An incremental change replaces a
-slice of both lists, so the work per edit is proportional to the edit, not to
+slice of both, so the work per edit is proportional to the edit, not to
 the document (pygls's own ``TextDocument`` re-splits the whole text).
 
 Line breaks are those of LSP: ``\\r\\n``, ``\\r`` and ``\\n``. Columns arrive in
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .lines import Lines, split_lines
+from .linetags import LineTags
 from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
 
 _NON_WS = re.compile(r"\S")
@@ -150,8 +152,8 @@ class TrackedDocument:
         self.version = version
         self.language_id = language_id
         self.encoding = encoding
-        self.lines = Lines(split_lines(text), chunk=self.CHUNK_LINES)
-        self.tags: list[Tag | None] = [None] * len(self.lines)
+        self.lines = Lines.from_text(text, chunk=self.CHUNK_LINES)
+        self.tags = LineTags.none(len(self.lines))
         self.counts = {"ai": 0, "ai_hm": 0, "sus": 0, "sus_hm": 0}
         self._removed: OrderedDict[str, tuple[Tag | None, ...]] = OrderedDict()
         self._deleted: deque[str] = deque(maxlen=self.DELETED_CACHE)
@@ -189,20 +191,7 @@ class TrackedDocument:
 
     def ranges(self) -> list[AIRange]:
         """Runs of consecutive lines with the same tag."""
-        out: list[AIRange] = []
-        tags = self.tags
-        i, n = 0, len(tags)
-        while i < n:
-            t = tags[i]
-            if t is None:
-                i += 1
-                continue
-            j = i
-            while j + 1 < n and tags[j + 1] == t:
-                j += 1
-            out.append(AIRange(i, j, t.kind, t.source, t.human_modified, t.event))
-            i = j + 1
-        return out
+        return [AIRange(i, j, t.kind, t.source, t.human_modified, t.event) for i, j, t in self.tags.runs()]
 
     def restore_ranges(self, ranges: Sequence[AIRange]) -> None:
         """Put back tags saved for the same text (attribution across restarts)."""
@@ -212,7 +201,7 @@ class TrackedDocument:
             tag = Tag(r.kind, r.source, r.event, r.human_modified)
             for i in range(max(r.start_line, 0), min(r.end_line, len(tags) - 1) + 1):
                 tags[i] = tag
-        self.tags = tags
+        self.tags = LineTags(tags)
         self._count(tags, +1)
         self.revision += 1
 

@@ -61,6 +61,28 @@ class Lines:
         self._chunks, self._counts = self._pack(lines)
         self._reindex()
 
+    @classmethod
+    def from_text(cls, text: str, *, chunk: int = CHUNK) -> Lines:
+        """The lines of ``text``, chunked straight from it (no string per line, even for a moment)."""
+        self = cls.__new__(cls)
+        self._size = k = max(1, chunk)
+        self._hot = -1
+        chunks: list[str | list[str]] = []
+        counts: list[int] = []
+        start = in_chunk = 0
+        for m in _BREAK.finditer(text):
+            in_chunk += 1
+            if in_chunk == k:
+                end = m.end()
+                chunks.append(text[start:end])
+                counts.append(k)
+                start, in_chunk = end, 0
+        chunks.append(text[start:])  # the last line (maybe "") and the lines before it
+        counts.append(in_chunk + 1)
+        self._chunks, self._counts, self._n = chunks, counts, sum(counts)
+        self._reindex()
+        return self
+
     # ------------------------------------------------------------- internals
     def _pack(self, lines: list[str]) -> tuple[list[str | list[str]], list[int]]:
         k = self._size
