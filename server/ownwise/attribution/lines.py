@@ -33,7 +33,12 @@ def split_lines(text: str) -> list[str]:
     """Split into lines that keep their breaks; the last item has none (maybe "")."""
     if "\n" not in text and "\r" not in text:
         return [text]
-    out: list[str] = []
+    if _plain_breaks(text):  # str.splitlines (in C) agrees with LSP here; it drops the last ""
+        out = text.splitlines(keepends=True)
+        if text[-1] in "\r\n":
+            out.append("")
+        return out
+    out = []
     pos = 0
     for m in _BREAK.finditer(text):
         end = m.end()

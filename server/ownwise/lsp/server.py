@@ -79,10 +79,11 @@ class OwnwiseProtocol(LanguageServerProtocol):
             self.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
 
     def structure_message(self, data: dict[str, Any]):
-        if "jsonrpc" in data:
-            while FRAMING_PROBLEMS:  # noted by the stdin reader thread, logged here on the loop
-                log.error("%s", FRAMING_PROBLEMS.popleft())
-        method = data.get("method") if "jsonrpc" in data else None
+        if "jsonrpc" not in data:
+            return data  # a nested object (params, a range, …), or not JSON-RPC: as pygls does
+        while FRAMING_PROBLEMS:  # noted by the stdin reader thread, logged here on the loop
+            log.error("%s", FRAMING_PROBLEMS.popleft())
+        method = data.get("method")
         if isinstance(method, str) and method.startswith("ownwise/"):
             # Our own methods keep their params as plain JSON; handlers validate them.
             params = data.get("params")
