@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -786,7 +786,7 @@ class Engine:
                 return made
         return None
 
-    def _current_lines(self, uri: str) -> list[str] | None:
+    def _current_lines(self, uri: str) -> Sequence[str] | None:
         st = self.docs.get(uri)
         if st is not None:
             return st.doc.lines
