@@ -107,9 +107,8 @@ class Lines:
             return chunk[:]
         if self._counts[c] == 1:
             return [chunk]
-        out = chunk.splitlines(keepends=True) if _plain_breaks(chunk) else _split_lsp(chunk)
-        if len(out) < self._counts[c]:  # the last chunk may end with an empty line
-            out.append("")
+        out = split_lines(chunk)
+        del out[self._counts[c]:]  # the "" after a chunk's final break (kept in the last chunk only)
         return out
 
     def _expand(self, c: int) -> list[str]:
@@ -269,9 +268,3 @@ def _plain_breaks(s: str) -> bool:
     return (s.isascii() and "\v" not in s and "\f" not in s
             and "\x1c" not in s and "\x1d" not in s and "\x1e" not in s)
 
-
-def _split_lsp(s: str) -> list[str]:
-    out = split_lines(s)
-    if out[-1] == "":
-        out.pop()
-    return out
