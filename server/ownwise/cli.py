@@ -18,6 +18,17 @@ def _store(args):
     return store, path
 
 
+def _store_or_say(args, command: str):
+    """``(store, path)``, or None once stderr says why the database cannot be used."""
+    from .store import StoreError
+
+    try:
+        return _store(args)
+    except StoreError as exc:
+        sys.stderr.write(f"ownwise {command}: {exc}\n")
+        return None
+
+
 def cmd_serve(args) -> int:
     from .lsp.server import serve
 
@@ -56,13 +67,9 @@ def cmd_classify(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .store import StoreError
-
-    try:
-        store, path = _store(args)
-    except StoreError as exc:
-        sys.stderr.write(f"ownwise export: {exc}\n")
+    if (opened := _store_or_say(args, "export")) is None:
         return 1
+    store, path = opened
     if args.team:
         from .report.team import TeamError, team_export
 
@@ -122,13 +129,9 @@ def cmd_report(args) -> int:
     """``ownwise report``: the weekly figures as text, HTML, JSON or CSV (docs/report.md)."""
     import contextlib
 
-    from .store import StoreError
-
-    try:
-        store, _path = _store(args)
-    except StoreError as exc:
-        sys.stderr.write(f"ownwise report: {exc}\n")
+    if (opened := _store_or_say(args, "report")) is None:
         return 1
+    store, _path = opened
     show = args.progress or (args.progress is None and sys.stderr.isatty())
     with contextlib.ExitStack() as stack:
         progress = None
@@ -275,13 +278,10 @@ def cmd_explain(args) -> int:
     from rich.syntax import Syntax
 
     from .prompts.service import fence_language, prompt_json
-    from .store import StoreError
 
-    try:
-        store, path = _store(args)
-    except StoreError as exc:
-        sys.stderr.write(f"ownwise explain: {exc}\n")
+    if (opened := _store_or_say(args, "explain")) is None:
         return 1
+    store, path = opened
     service = _service(store, path)
     pending = service.pending()
     out = Console(highlight=False, soft_wrap=True)
@@ -334,13 +334,10 @@ def cmd_focus(args) -> int:
 
     from .focus.manager import FocusManager, minutes_of
     from .settings import parse_settings
-    from .store import StoreError
 
-    try:
-        store, _path = _store(args)
-    except StoreError as exc:
-        sys.stderr.write(f"ownwise focus: {exc}\n")
+    if (opened := _store_or_say(args, "focus")) is None:
         return 1
+    store, _path = opened
     settings, _ = parse_settings(store.get("settings"))
     now = lambda: datetime.now(timezone.utc)  # noqa: E731
     manager = FocusManager(store, now, by="cli")

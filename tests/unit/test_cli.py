@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ownwise.store import EditRecord, Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +94,18 @@ def test_doctor_on_a_corrupt_database_says_so_and_changes_nothing(tmp_path):
     before = db.read_bytes()
     r = run(["doctor"], db)
     assert r.returncode == 1 and "cannot" in r.stdout
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["report"], ["export"], ["explain", "--list"], ["focus", "status"]])
+def test_commands_on_a_corrupt_database_say_so_and_change_nothing(tmp_path, args):
+    db = tmp_path / "o.db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    os.chmod(db, 0o600)
+    before = db.read_bytes()
+    r = run(args, db)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"ownwise {args[0]}: The ownwise database ") and "cannot be used" in r.stderr
     assert db.read_bytes() == before
 
 
