@@ -62,71 +62,64 @@ def classifier() -> Classifier:
         ("dist/app.js", T, "vendored or built files (glob 'dist/' -> transient)"),
         ("poetry.lock", T, "lock files (glob '*.lock' -> transient)"),
         ("web/package-lock.json", T, "lock files (glob 'package-lock.json' -> transient)"),
-        # tests, fixtures, migrations
-        ("tests/test_api.py", R, "tests (glob 'test_*.py' -> repeatable)"),
-        ("pkg/api_test.py", R, "tests (glob '*_test.py' -> repeatable)"),
-        ("pkg/handler_test.go", R, "tests (glob '*_test.go' -> repeatable)"),
-        ("tests/helpers.py", R, "tests (glob 'tests/' -> repeatable)"),
-        ("src/test/java/com/x/AppTest.java", R, "tests (glob 'test/' -> repeatable)"),
-        ("src/__tests__/App.jsx", R, "tests (glob '__tests__/' -> repeatable)"),
-        ("src/App.test.tsx", R, "tests (glob '*.test.*' -> repeatable)"),
-        ("src/app.spec.ts", R, "tests (glob '*.spec.*' -> repeatable)"),
-        ("spec/models/user_spec.rb", R, "tests (glob 'spec/' -> repeatable)"),
-        ("conftest.py", R, "tests (glob 'conftest.py' -> repeatable)"),
-        ("tests/fixtures/data.json", R, "tests (glob 'tests/' -> repeatable)"),  # tests before config
-        ("app/fixtures/users.yaml", R, "test fixtures (glob 'fixtures/' -> repeatable)"),
-        ("app/migrations/0001_initial.py", R, "migrations (glob 'migrations/' -> repeatable)"),
-        ("alembic/versions/abc.py", R, "migrations (glob 'alembic/' -> repeatable)"),
-        ("db/migrate/20240101_create_users.rb", R, "migrations (glob '**/db/migrate/' -> repeatable)"),
-        ("backend/db/migrate/1_x.rb", R, "migrations (glob '**/db/migrate/' -> repeatable)"),
-        # configuration, infrastructure, scripts, boilerplate, docs
+        ("src/types/env.d.ts", T, "type declarations (glob '*.d.ts' -> transient)"),
+        ("frontend/src/routeTree.gen.ts", T, "generated code (glob '*.gen.*' -> transient)"),
+        # documentation, configuration, assets, translations: before tests (a README in tests/ is prose)
+        ("README.md", T, "documentation (glob '*.md' -> transient)"),
+        ("docs/index.rst", T, "documentation (glob '*.rst' -> transient)"),
+        ("tests/e2e/README.md", T, "documentation (glob '*.md' -> transient)"),
+        ("LICENSE", T, "documentation (glob 'LICENSE*' -> transient)"),
         ("package.json", T, "configuration (glob '*.json' -> transient)"),
         ("config/settings.yaml", T, "configuration (glob '*.yaml' -> transient)"),
         ("pyproject.toml", T, "configuration (glob '*.toml' -> transient)"),
         (".env.local", T, "configuration (glob '.env*' -> transient)"),
+        ("requirements.txt", T, "configuration (glob 'requirements*.txt' -> transient)"),
+        ("requirements-dev.txt", T, "configuration (glob 'requirements*.txt' -> transient)"),
+        ("tests/fixtures/data.json", T, "configuration (glob '*.json' -> transient)"),
+        ("docker-compose.override.yml", T, "configuration (glob '*.yml' -> transient)"),
+        (".github/workflows/ci.yml", T, "configuration (glob '*.yml' -> transient)"),
+        ("infra/versions.tf", T, "configuration (glob 'versions.tf' -> transient)"),
+        ("go.mod", T, "configuration (glob 'go.mod' -> transient)"),
+        (".gitignore", T, "configuration (glob '.*ignore' -> transient)"),
+        ("web/src/index.css", T, "assets (glob '*.css' -> transient)"),
+        ("assets/logo.png", T, "assets (glob '*.png' -> transient)"),
+        ("src/locales/de.ts", T, "translations (glob 'locales/' -> transient)"),
+        ("po/fr.po", T, "translations (glob '*.po' -> transient)"),
+        # tests, fixtures, benchmarks, migrations
+        ("tests/test_api.py", R, "tests (glob 'test_*.py' -> repeatable)"),
+        ("pkg/api_test.py", R, "tests (glob '*_test.py' -> repeatable)"),
+        ("scripts/release_tests.py", R, "tests (glob '*_tests.py' -> repeatable)"),
+        ("pkg/handler_test.go", R, "tests (glob '*_test.go' -> repeatable)"),
+        ("tests/helpers.py", R, "tests (glob 'tests/' -> repeatable)"),
+        ("src/test/java/com/x/AppTest.java", R, "tests (glob '*Test.java' -> repeatable)"),
+        ("src/test/java/com/x/Helpers.java", R, "tests (glob 'test/' -> repeatable)"),
+        ("src/__tests__/App.jsx", R, "tests (glob '__tests__/' -> repeatable)"),
+        ("src/App.test.tsx", R, "tests (glob '*.test.*' -> repeatable)"),
+        ("src/app.spec.ts", R, "tests (glob '*.spec.*' -> repeatable)"),
+        ("spec/models/user_spec.rb", R, "tests (glob '*_spec.rb' -> repeatable)"),
+        ("spec/support/helpers.rb", R, "tests (glob 'spec/' -> repeatable)"),
+        ("conftest.py", R, "tests (glob 'conftest.py' -> repeatable)"),
+        ("okhttp-testing-support/src/Rec.kt", R, "tests (glob '*-testing-support/' -> repeatable)"),
+        ("app/fixtures/users.py", R, "test fixtures (glob 'fixtures/' -> repeatable)"),
+        ("benchmarks/bench_parse.py", R, "benchmarks (glob 'benchmarks/' -> repeatable)"),
+        ("backend/app/alembic/env.py", T, "migration boilerplate (glob '**/alembic/env.py' -> transient)"),
+        ("app/migrations/0001_initial.py", R, "migrations (glob 'migrations/' -> repeatable)"),
+        ("alembic/versions/abc.py", R, "migrations (glob 'alembic/' -> repeatable)"),
+        ("db/migrate/20240101_create_users.rb", R, "migrations (glob '**/db/migrate/' -> repeatable)"),
+        ("backend/db/migrate/1_x.rb", R, "migrations (glob '**/db/migrate/' -> repeatable)"),
+        # infrastructure, scripts, boilerplate
         ("Dockerfile.prod", T, "infrastructure (glob 'Dockerfile*' -> transient)"),
-        ("docker-compose.override.yml", T, "infrastructure (glob 'docker-compose*' -> transient)"),
         ("Makefile", T, "infrastructure (glob 'Makefile' -> transient)"),
         ("makefile", T, "infrastructure (glob 'Makefile' -> transient)"),  # case-insensitive
-        (".github/workflows/ci.yml", T, "infrastructure (glob '.github/' -> transient)"),
-        (".gitlab-ci.yml", T, "infrastructure (glob '.gitlab-ci.yml' -> transient)"),
-        ("infra/main.tf", T, "infrastructure (glob '*.tf' -> transient)"),
         ("k8s/app/deploy.py", T, "infrastructure (glob 'k8s/' -> transient)"),
+        ("build.gradle.kts", T, "infrastructure (glob '*.gradle.kts' -> transient)"),
+        ("crates/core/build.rs", T, "infrastructure (glob 'build.rs' -> transient)"),
         ("scripts/backfill.py", T, "scripts (glob 'scripts/' -> transient)"),
         ("bin/release.sh", T, "scripts (glob '*.sh' -> transient)"),
         ("setup.py", T, "project boilerplate (glob 'setup.py' -> transient)"),
         ("noxfile.py", T, "project boilerplate (glob 'noxfile.py' -> transient)"),
         ("tasks.py", T, "project boilerplate (glob '/tasks.py' -> transient)"),
         ("proj/manage.py", T, "project boilerplate (glob 'manage.py' -> transient)"),
-        ("README.md", T, "documentation (glob '*.md' -> transient)"),
-        ("docs/index.rst", T, "documentation (glob '*.rst' -> transient)"),
-        ("requirements.txt", T, "documentation (glob '*.txt' -> transient)"),
-        # CRUD layers
-        ("app/routes/users.py", R, "CRUD layer (glob 'routes/' -> repeatable)"),
-        ("src/userRoutes.ts", R, "CRUD layer (glob '*routes.*' -> repeatable)"),
-        ("src/UserController.java", R, "CRUD layer (glob '*controller.*' -> repeatable)"),
-        ("api/serializers.py", R, "CRUD layer (glob '*serializer*.*' -> repeatable)"),
-        ("api/schemas/user.py", R, "CRUD layer (glob 'schemas/' -> repeatable)"),
-        ("api/user_schema.py", R, "CRUD layer (glob '*schema.*' -> repeatable)"),
-        ("app/crud.py", R, "CRUD layer (glob '*crud*.*' -> repeatable)"),
-        ("shop/views.py", R, "CRUD layer (glob 'views.py' -> repeatable)"),
-        ("shop/urls.py", R, "CRUD layer (glob 'urls.py' -> repeatable)"),
-        ("shop/admin.py", R, "CRUD layer (glob 'admin.py' -> repeatable)"),
-        ("shop/forms.py", R, "CRUD layer (glob 'forms.py' -> repeatable)"),
-        # source code
-        ("src/engine/planner.py", C, "source code (glob '*.py' -> core)"),
-        ("app/tasks.py", C, "source code (glob '*.py' -> core)"),  # only the root tasks.py
-        ("src/lib.rs", C, "source code (glob '*.rs' -> core)"),
-        ("cmd/main.go", C, "source code (glob '*.go' -> core)"),
-        ("web/src/App.tsx", C, "source code (glob '*.tsx' -> core)"),
-        ("include/vec.hpp", C, "source code (glob '*.hpp' -> core)"),
-        ("analysis/Model.R", C, "source code (glob '*.r' -> core)"),
-        ("db/queries.sql", C, "source code (glob '*.sql' -> core)"),
-        ("lib/parser.ex", C, "source code (glob '*.ex' -> core)"),
-        # anything else
-        ("assets/logo.png", T, "not recognised as source code (glob '*' -> transient)"),
-        ("LICENSE", T, "not recognised as source code (glob '*' -> transient)"),
-        ("templates/page.html", T, "not recognised as source code (glob '*' -> transient)"),
     ],
 )
 def test_default_rule_table(classifier: Classifier, relpath: str, cls: OwnershipClass, reason: str) -> None:
@@ -134,9 +127,23 @@ def test_default_rule_table(classifier: Classifier, relpath: str, cls: Ownership
     assert decision == Decision(cls, "default", f"built-in default: {reason}")
 
 
-def test_defaults_end_with_a_catch_all_and_every_glob_is_valid() -> None:
-    assert DEFAULT_RULES[-1].glob == "*"
-    assert DEFAULT_RULES[-1].cls is T
+@pytest.mark.parametrize(
+    ("relpath", "cls"),
+    [
+        # no built-in rule names these: with no content read, source code is repeatable until it is
+        ("src/engine/planner.py", R), ("app/routes/users.py", R), ("shop/views.py", R), ("src/lib.rs", R),
+        ("cmd/main.go", R), ("web/src/App.tsx", R), ("include/vec.hpp", R), ("db/queries.sql", R),
+        ("infra/main.tf", T), ("templates/page.html", T), ("data/table.bin", T),
+    ],
+)
+def test_paths_no_rule_names_wait_for_their_content(classifier: Classifier, relpath: str,
+                                                    cls: OwnershipClass) -> None:
+    d = classifier.classify(WS / relpath)
+    assert (d.cls, d.source) == (cls, "default")
+    assert ("content was not read" in d.rule) == (cls is R)
+
+
+def test_every_default_glob_is_valid_and_case_insensitive() -> None:
     for rule in DEFAULT_RULES:
         assert validate_glob(rule.glob) is None, rule
         assert rule.origin.startswith("built-in default: ")
@@ -173,8 +180,8 @@ def test_default_rules_compile_on_first_match_only_when_a_path_could_match() -> 
     # glob's literal pieces never compiles it (a .py file compiles two, not a hundred)
     c = Classifier([Rule(r.glob, r.cls, r.origin, case_sensitive=False, _lazy=True) for r in DEFAULT_RULES])
     assert all(r._spec is None for r in c.default_rules())
-    assert c.classify(WS / "src" / "hello.py").rule == "built-in default: source code (glob '*.py' -> core)"
-    assert [r.glob for r in c.default_rules() if r._spec is not None] == ["*.py"]
+    assert c.classify(WS / "src" / "hello.md").rule == "built-in default: documentation (glob '*.md' -> transient)"
+    assert [r.glob for r in c.default_rules() if r._spec is not None] == ["*.md"]
 
 
 _GLOB_CHARS = st.sampled_from(["a", "b", ".", "_", "*", "**", "?", "/", "[ab]", "\\*", "A"])
@@ -232,7 +239,7 @@ def test_precedence_override_workspace_settings_defaults() -> None:
     c = Classifier()
     path = WS / "src" / "app.py"
     assert c.classify(path).source == "default"
-    assert c.classify(path).cls is C
+    assert c.classify(path).cls is R  # source code whose content was not read
 
     c.set_settings_rules([Rule("src/", R, "settings ownership.rules[0]")])
     assert c.classify(path) == Decision(
@@ -284,7 +291,7 @@ def test_files_outside_any_root_match_the_absolute_path_without_slash() -> None:
         R, "default", "built-in default: tests (glob 'tests/' -> repeatable)"
     )
     # anchored defaults do not match outside a root, since the path is absolute
-    assert c.classify(Path("/srv/tasks.py")).cls is C
+    assert c.classify(Path("/srv/tasks.py")).rule.startswith("built-in default: source code")
 
 
 def test_relative_paths_are_outside_every_root(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,7 +320,7 @@ def test_paths_are_normalised_lexically() -> None:
 
 def test_custom_defaults_without_catch_all() -> None:
     c = Classifier(defaults=[Rule("*.py", C, "built-in default: source code", case_sensitive=False)])
-    assert c.classify(Path("/x/a.png")) == Decision(T, "default", "built-in default: no rule matched")
+    assert c.classify(Path("/x/a.png")) == Decision(T, "default", "built-in default: not recognised as source code")
 
 
 # --------------------------------------------------------------------------

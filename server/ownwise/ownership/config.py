@@ -19,6 +19,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -258,10 +259,22 @@ _TOOL_OWNWISE = re.compile(r"""^\s*\[\[?\s*["']?tool["']?\s*\.\s*["']?ownwise\b"
 
 
 def _has_tool_ownwise(pyproject: Path) -> bool:
+    """Whether *pyproject* has a ``[tool.ownwise]`` table (parsed once per file version)."""
     try:
-        text = pyproject.read_text("utf-8")
+        st = pyproject.stat()
+    except OSError:
+        return False
+    return _tool_ownwise_in(str(pyproject), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _tool_ownwise_in(pyproject: str, _mtime: int, _size: int) -> bool:
+    try:
+        text = Path(pyproject).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if "ownwise" not in text:
+        return False  # no need to parse a big pyproject.toml to know that
     try:
         tool = tomllib.loads(text).get("tool")
     except tomllib.TOMLDecodeError:

@@ -26,6 +26,9 @@ from pathlib import Path
 
 import pathspec
 
+from .evidence import MODEL, Evidence, Model, Signal, judge, trivial
+from .facts import language_of
+
 __all__ = [
     "DEFAULT_GROUPS",
     "DEFAULT_RULES",
@@ -156,8 +159,13 @@ class Rule:
             relpath = relpath[2:]
         if not self.case_sensitive:
             relpath = relpath.lower()
-        if not all(n in relpath for n in self._needles):
-            return False  # most defaults, for most paths: the glob is never compiled
+        return self.matches_normalised(relpath)
+
+    def matches_normalised(self, relpath: str) -> bool:
+        """:meth:`matches` for a path already without ``./`` and, for a case-insensitive rule, lower-cased."""
+        for n in self._needles:
+            if n not in relpath:
+                return False  # most defaults, for most paths: the glob is never compiled
         spec = self._spec
         if spec is None:  # a lazy rule's first match
             spec = _compile(self.glob, self.case_sensitive)
@@ -173,14 +181,16 @@ class Rule:
 class Decision:
     """The class of a file and why.
 
-    ``source`` is ``"override"``, ``"workspace"``, ``"settings"`` or
-    ``"default"``; ``rule`` is human readable and names the file and line, the
-    settings index or the built-in default that decided.
+    ``source`` is ``"override"``, ``"workspace"``, ``"settings"``, ``"default"``
+    or ``"evidence"``; ``rule`` is human readable and names the file and line, the
+    settings index, the built-in default or the evidence that decided.
     """
 
     cls: OwnershipClass
     source: str
     rule: str
+    signals: tuple[Signal, ...] = ()  # the evidence behind a decision whose source is "evidence"
+    score: float | None = None  # the evidence score, when it came to one
 
 
 @dataclass(frozen=True)
@@ -213,41 +223,31 @@ class DefaultGroup:
 
 _T, _R, _C = OwnershipClass.TRANSIENT, OwnershipClass.REPEATABLE, OwnershipClass.CORE
 
-_SOURCE_EXTENSIONS = (
-    # Python
-    "py", "pyi", "pyx",
-    # JavaScript / TypeScript and front-end components
-    "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "vue", "svelte",
-    # Systems languages
-    "go", "rs", "c", "h", "cc", "cpp", "cxx", "hh", "hpp", "hxx", "cu", "zig", "nim",
-    # JVM and .NET
-    "java", "kt", "kts", "scala", "groovy", "clj", "cljs", "cljc", "cs", "fs", "vb",
-    # Apple
-    "swift", "m", "mm",
-    # Scripting and dynamic languages
-    "rb", "php", "lua", "pl", "pm", "dart", "jl", "r",
-    # Functional languages
-    "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "elm", "fsx",
-    # Data and contracts
-    "sql", "sol",
-)  # fmt: skip
-
+#: The built-in defaults name the kinds of file a path says enough about. Source code that none
+#: of them names (and anything they leave) is judged from evidence (:mod:`.evidence`): a file's
+#: name alone says too little about whether it is CRUD glue or the heart of a library.
 DEFAULT_GROUPS: tuple[DefaultGroup, ...] = (
     DefaultGroup(
         "generated code",
         _T,
         "Written by a generator, never by hand; regenerate it rather than own it.",
         (
-            "*_pb2.py", "*_pb2.pyi", "*_pb2_grpc.py", "*.pb.go", "*.generated.*",
-            "*.g.dart", "*.freezed.dart", "*.min.js", "*.min.css", "*.map",
-            "generated/", "gen/",
+            "*_pb2.py", "*_pb2.pyi", "*_pb2_grpc.py", "*.pb.go", "*.pb.cc", "*.pb.h", "*.generated.*",
+            "*.gen.*", "*_generated.*", "*.g.dart", "*.freezed.dart", "*.min.js", "*.min.css", "*.map",
+            "*.snap", "generated/", "__generated__/", "gen/",
         ),
     ),  # fmt: skip
+    DefaultGroup(
+        "type declarations",
+        _T,
+        "Type declaration files describe code that lives elsewhere (or are written by a compiler).",
+        ("*.d.ts", "*.d.mts", "*.d.cts"),
+    ),
     DefaultGroup(
         "vendored or built files",
         _T,
         "Someone else's code or build output; nothing in it is yours to understand.",
-        ("vendor/", "third_party/", "node_modules/", "dist/", "build/"),
+        ("vendor/", "third_party/", "third-party/", "node_modules/", "dist/", "build/", "target/"),
     ),
     DefaultGroup(
         "lock files",
@@ -258,21 +258,72 @@ DEFAULT_GROUPS: tuple[DefaultGroup, ...] = (
             "bun.lockb", "go.sum",
         ),
     ),  # fmt: skip
+    # -- a generated header (read from the file) decides before the groups below
+    DefaultGroup(
+        "documentation",
+        _T,
+        "Prose rather than code.",
+        (
+            "*.md", "*.mdx", "*.rst", "*.adoc", "README*", "LICENSE*", "LICENCE*", "COPYING*", "NOTICE*",
+            "AUTHORS*", "CHANGELOG*", "CHANGES*", "HISTORY*",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "configuration",
+        _T,
+        "Configuration files: looked up, not designed.",
+        (
+            "*.json", "*.jsonc", "*.json5", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf",
+            "*.properties", ".env*", "*.xml", "*.plist", ".*ignore", ".gitattributes", ".gitmodules",
+            ".editorconfig", ".*rc", ".nvmrc", ".python-version", ".tool-versions", "go.mod", "go.work",
+            "requirements*.txt", "*requirements.txt", "constraints*.txt", "MANIFEST.in", "CODEOWNERS",
+            "*.csproj", "*.sln", "module-info.java", "py.typed", "versions.tf", "providers.tf", "backend.tf",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "assets",
+        _T,
+        "Images, fonts, styles and media: made or picked, not designed in code.",
+        (
+            "*.css", "*.scss", "*.sass", "*.less", "*.styl", "*.svg", "*.png", "*.jpg", "*.jpeg", "*.gif",
+            "*.webp", "*.ico", "*.woff", "*.woff2", "*.ttf", "*.otf", "*.eot", "*.mp3", "*.mp4", "*.pdf",
+        ),
+    ),  # fmt: skip
+    DefaultGroup(
+        "translations",
+        _T,
+        "Translated strings follow the shape of the original; they are looked up, not designed.",
+        ("locales/", "locale/", "i18n/", "l10n/", "translations/", "*.po", "*.pot", "*.mo", "*.xliff", "*.xlf"),
+    ),
     DefaultGroup(
         "tests",
         _R,
         "Test scaffolding follows known patterns; what a test checks is worth "
         "deciding yourself, the scaffolding around it is not.",
         (
-            "test_*.py", "*_test.py", "*_test.go", "*.test.*", "*.spec.*",
-            "conftest.py", "tests/", "test/", "__tests__/", "spec/",
+            "test_*.py", "*_test.py", "*_tests.py", "*_test.go", "*.test.*", "*.spec.*", "*_spec.rb", "*Test.java",
+            "*Tests.java", "*IT.java", "*Test.kt", "*Tests.kt", "conftest.py", "tests/", "test/",
+            "__tests__/", "spec/", "e2e/", "testdata/", "src/test/", "testing/", "*-testing/",
+            "*-testing-support/", "testing-support/", "testutil/", "testutils/", "test-utils/", "test_utils/",
         ),
     ),  # fmt: skip
     DefaultGroup(
         "test fixtures",
         _R,
         "Sample data and fixtures for tests follow the shape of the code they feed.",
-        ("fixtures/",),
+        ("fixtures/", "__fixtures__/", "__mocks__/"),
+    ),
+    DefaultGroup(
+        "benchmarks",
+        _R,
+        "Benchmark harnesses follow a known pattern: set up, run, measure.",
+        ("benchmarks/", "benchmark/", "bench/", "benches/"),
+    ),
+    DefaultGroup(
+        "migration boilerplate",
+        _T,
+        "Written once by the migration tool's init command.",
+        ("**/alembic/env.py", "**/alembic/script.py.mako", "alembic.ini"),
     ),
     DefaultGroup(
         "migrations",
@@ -288,21 +339,16 @@ DEFAULT_GROUPS: tuple[DefaultGroup, ...] = (
         (
             "Dockerfile*", "*.dockerfile", "docker-compose*", "compose.yaml",
             "compose.yml", "Makefile", "GNUmakefile", "*.mk", ".github/",
-            ".gitlab-ci.yml", "*.tf", "*.tfvars", "k8s/", "helm/", "infra/",
-            "deploy/",
+            ".gitlab-ci.yml", ".circleci/", ".devcontainer/", "Jenkinsfile", "Procfile",
+            "*.tfvars", "k8s/", "helm/", "deploy/", "build-logic/", "buildSrc/", "gradle/",
+            "*.gradle", "*.gradle.kts", "gradlew", "gradlew.bat", "mvnw", "mvnw.cmd", "build.rs",
         ),
     ),  # fmt: skip
-    DefaultGroup(
-        "configuration",
-        _T,
-        "Configuration files: looked up, not designed.",
-        ("*.json", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", ".env*"),
-    ),
     DefaultGroup(
         "scripts",
         _T,
         "One-off and glue scripts: useful once, not where the thinking lives.",
-        ("scripts/", "*.sh", "*.bash", "*.zsh", "*.fish", "*.ps1", "*.bat", "*.cmd"),
+        ("scripts/", "script/", "*.sh", "*.bash", "*.zsh", "*.fish", "*.ps1", "*.bat", "*.cmd"),
     ),
     DefaultGroup(
         "project boilerplate",
@@ -310,40 +356,14 @@ DEFAULT_GROUPS: tuple[DefaultGroup, ...] = (
         "Packaging and task-runner entry points, written once from a template.",
         (
             "setup.py", "noxfile.py", "/tasks.py", "fabfile.py", "manage.py",
-            "**/docs/conf.py",
-        ),
-    ),
-    DefaultGroup(
-        "documentation",
-        _T,
-        "Prose rather than code.",
-        ("*.md", "*.rst", "*.txt", "*.adoc"),
-    ),
-    DefaultGroup(
-        "CRUD layer",
-        _R,
-        "Routes, controllers, serializers, schemas and admin/form glue repeat the "
-        "same shapes across a code base; learn the pattern once.",
-        (
-            "routes/", "*routes.*", "controllers/", "*controller.*", "serializers/",
-            "*serializer*.*", "schemas/", "*schema.*", "*schemas.*", "crud/",
-            "*crud*.*", "views.py", "urls.py", "admin.py", "forms.py",
+            "**/docs/conf.py", "wsgi.py", "asgi.py",
         ),
     ),  # fmt: skip
-    DefaultGroup(
-        "source code",
-        _C,
-        "Any other source code is where the design lives: own the thinking.",
-        tuple(f"*.{ext}" for ext in _SOURCE_EXTENSIONS),
-    ),
-    DefaultGroup(
-        "not recognised as source code",
-        _T,
-        "Anything else (assets, data, templates, unknown extensions) is not "
-        "recognised as source code.",
-        ("*",),
-    ),
 )
+
+#: how many groups come before a generated header is looked at (generated, declarations,
+#: vendored, lock files: a header adds nothing there)
+_HEAD_GROUPS = 4
 
 #: The built-in defaults, in order (first match wins); matched case-insensitively.
 #: Compiled on first use (``_lazy``); a unit test checks that every glob is valid.
@@ -352,6 +372,10 @@ DEFAULT_RULES: list[Rule] = [
     for group in DEFAULT_GROUPS
     for glob in group.globs
 ]
+#: groups of scaffolding: an empty or tiny file in them is a placeholder, not scaffolding
+_SCAFFOLDING = frozenset(f"built-in default: {g}" for g in ("tests", "test fixtures", "benchmarks", "migrations"))
+#: how many of DEFAULT_RULES come before a generated header is looked at
+DEFAULT_HEAD = sum(len(g.globs) for g in DEFAULT_GROUPS[:_HEAD_GROUPS])
 
 
 # --------------------------------------------------------------------------
@@ -372,12 +396,15 @@ def _normalise_root(root: Path | str) -> Path:
 
 
 class Classifier:
-    """Classifies paths from override, workspace, settings and default rules."""
+    """Classifies paths from override, workspace, settings and default rules, then evidence."""
 
-    def __init__(self, defaults: list[Rule] = DEFAULT_RULES) -> None:
+    def __init__(self, defaults: list[Rule] = DEFAULT_RULES, *, head: int | None = None) -> None:
         self._defaults: tuple[Rule, ...] = tuple(defaults)
+        self._head = (DEFAULT_HEAD if defaults is DEFAULT_RULES else 0) if head is None else head
         self._workspaces: dict[Path, tuple[Rule, ...]] = {}
         self._settings: tuple[Rule, ...] = ()
+        self._roots_cache: tuple[dict, list[str]] | None = None
+        self.model: Model = MODEL
 
     # -- configuration ----------------------------------------------------
 
@@ -435,24 +462,61 @@ class Classifier:
             return path.as_posix().lstrip("/")
         return path.relative_to(root).as_posix()
 
-    def classify(self, path: Path, *, override: OwnershipClass | None = None) -> Decision:
-        """Decide the class of *path*; see the module docstring for precedence."""
+    def classify(self, path: Path, *, override: OwnershipClass | None = None,
+                 evidence: Evidence | None = None) -> Decision:
+        """Decide the class of *path*; see the module docstring for precedence.
+
+        *evidence* (the file's facts and its repository's) decides what no rule does, and a
+        generated header decides before the defaults that come after the generated,
+        vendored and lock-file groups (a generated test is generated).
+        """
         if override is not None:
             return Decision(OwnershipClass(override), "override", "per-file override")
-        path = _normalise(path)
-        root = self.workspace_root_for(path)
-        if root is None:
-            rel = path.as_posix().lstrip("/")
-            workspace: tuple[Rule, ...] = ()
-        else:
-            rel = path.relative_to(root).as_posix()
-            workspace = self._workspaces.get(root, ())
-        for source, rules in (
-            ("workspace", workspace),
-            ("settings", self._settings),
-            ("default", self._defaults),
-        ):
+        rel, workspace = self._rel_and_rules(path)
+        for source, rules in (("workspace", workspace), ("settings", self._settings)):
             for rule in rules:
                 if rule.matches(rel):
                     return Decision(rule.cls, source, rule.describe())
-        return Decision(OwnershipClass.TRANSIENT, "default", "built-in default: no rule matched")
+        plain = rel[2:] if rel.startswith("./") else rel
+        low = plain.lower()
+        for i, rule in enumerate(self._defaults):
+            if i == self._head and evidence is not None and evidence.facts.generated:
+                return self._from_evidence(evidence)
+            if rule.matches_normalised(plain if rule.case_sensitive else low):
+                if evidence is not None and rule.origin in _SCAFFOLDING:
+                    why = trivial(evidence.facts, self.model)
+                    if why is not None:
+                        return Decision(OwnershipClass.TRANSIENT, "evidence",
+                                        f"transient: {why} ({rule.origin.split(': ', 1)[1]})")
+                return Decision(rule.cls, "default", rule.describe())
+        if evidence is None:
+            if language_of(rel):
+                return Decision(OwnershipClass.REPEATABLE, "default",
+                                "built-in default: source code whose content was not read (repeatable until it is)")
+            return Decision(OwnershipClass.TRANSIENT, "default", "built-in default: not recognised as source code")
+        return self._from_evidence(evidence)
+
+    def _rel_and_rules(self, path: Path) -> tuple[str, tuple[Rule, ...]]:
+        """The path rules see and the workspace rules that apply (string work: this runs per file)."""
+        p = os.path.normpath(os.fspath(path))
+        if not os.path.isabs(p):
+            return Path(p).as_posix(), ()
+        best: str | None = None
+        for root in self._root_strings():
+            if p == root or p.startswith(root if root.endswith(os.sep) else root + os.sep):
+                if best is None or len(root) > len(best):
+                    best = root
+        if best is None:
+            return Path(p).as_posix().lstrip("/"), ()
+        rel = p[len(best):].lstrip(os.sep)
+        return (rel.replace(os.sep, "/") if os.sep != "/" else rel) or ".", self._workspaces[Path(best)]
+
+    def _root_strings(self) -> list[str]:
+        if self._roots_cache is None or self._roots_cache[0] is not self._workspaces:
+            self._roots_cache = (self._workspaces, [str(r) for r in self._workspaces])
+        return self._roots_cache[1]
+
+    def _from_evidence(self, evidence: Evidence) -> Decision:
+        v = judge(evidence.facts, place=evidence.place, fan_in=evidence.fan_in, history=evidence.history,
+                  model=self.model)
+        return Decision(OwnershipClass(v.cls), "evidence", v.reason, v.signals, v.score)
