@@ -37,33 +37,58 @@ def cmd_serve(args) -> int:
 
 
 def cmd_classify(args) -> int:
-    from rich.console import Console
+    import csv
 
-    from .ownership import Classifier, OwnershipClass, find_workspace_root, load_workspace_rules
+    from .ownership.batch import MissingPaths, classify_paths, expand
+    from .ownership.evidence import explain_lines, plural
     from .store import StoreError
 
-    out = Console(soft_wrap=True, highlight=False)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    classifier = Classifier()
+    try:
+        files = expand(args.paths)
+    except MissingPaths as exc:
+        sys.stderr.write(f"ownwise classify: no such file or directory: {', '.join(exc.missing)}\n")
+        return 2
     overrides: dict[str, str] = {}
     try:
         store, _ = _store(args)
         overrides = store.overrides()
     except StoreError as exc:
-        err.print(f"[yellow]warning:[/] per-file overrides not read: {exc}")
-    status = 0
-    for raw in args.paths:
-        path = Path(raw).expanduser().resolve()
-        root = find_workspace_root(path if path.is_dir() else path.parent)
-        if root is not None and root not in classifier.workspace_roots():
-            rules, errors, _files = load_workspace_rules(root)
-            for e in errors:
-                err.print(f"[red]config error:[/] {e} (its rules are ignored)")
-            classifier.set_workspace_rules(root, rules)
-        ov = overrides.get(str(path))
-        d = classifier.classify(path, override=OwnershipClass(ov) if ov else None)
-        out.print(f"{raw}\t[bold]{d.cls.value}[/]\t{d.rule}")
-    return status
+        sys.stderr.write(f"ownwise classify: warning: per-file overrides not read: {exc}\n")
+    items = classify_paths(files, overrides=overrides, on_config_error=lambda e: sys.stderr.write(
+        f"ownwise classify: config error: {e} (its rules are ignored)\n"))
+    out = sys.stdout
+    if args.format == "json":
+        json.dump([_classified(i) for i in items], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    if args.format == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["path", "class", "source", "rule"])
+        for i in items:
+            w.writerow([i.shown, i.decision.cls.value, i.decision.source, i.decision.rule])
+        return 0
+    for i in items:
+        d = i.decision
+        if args.explain:
+            out.write(f"{i.shown}\t{d.cls.value}\n")
+            lines = explain_lines(d) if d.source == "evidence" else [f"{d.cls.value}: {d.rule} ({d.source})"]
+            out.write("".join(f"    {ln}\n" for ln in lines))
+        else:
+            out.write(f"{i.shown}\t{d.cls.value}\t{d.rule}\n")
+    if len(items) > 1:
+        from collections import Counter
+
+        n = Counter(i.decision.cls.value for i in items)
+        out.write(f"\n{plural(len(items), 'file')}: " + ", ".join(
+            f"{n[c]} {c}" for c in ("transient", "repeatable", "core")) + "\n")
+    return 0
+
+
+def _classified(item) -> dict:
+    d = item.decision
+    return {"path": item.shown, "class": d.cls.value, "rule": d.rule, "source": d.source,
+            "score": d.score,
+            "signals": [{"name": s.name, "value": s.value, "weight": s.weight, "text": s.text} for s in d.signals]}
 
 
 def cmd_export(args) -> int:
@@ -504,8 +529,19 @@ def build_parser():
     p.add_argument("--db", help="database path (default: $OWNWISE_DB or the user data dir)")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("serve", help="run the language server on stdio").set_defaults(fn=cmd_serve)
-    c = sub.add_parser("classify", help="print each file's ownership class and the rule that decided it")
-    c.add_argument("paths", nargs="+")
+    c = sub.add_parser(
+        "classify", help="print each file's ownership class and why",
+        description="Print the Ownership Matrix class of each file (transient, repeatable or core) and what "
+                    "decided it: a per-file override, a rule of .ownwise.toml or pyproject.toml, a built-in "
+                    "default, or the evidence read from the file and its repository (docs/ownership.md).")
+    c.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a file, or a directory: its git-tracked files in a git work tree, otherwise all "
+                        "its files except those .gitignore excludes")
+    c.add_argument("--format", choices=["text", "json", "csv"], default="text",
+                   help="text (default): path, class and reason per line, then the counts per class; "
+                        "json: a list of {path, class, rule, source, score, signals}; csv: path,class,source,rule")
+    c.add_argument("--explain", action="store_true",
+                   help="with text: every signal behind an evidence decision, with its weight in the score")
     c.set_defaults(fn=cmd_classify)
     e = sub.add_parser("export", help="write everything stored as JSON")
     e.add_argument("--format", choices=["json"], default="json")

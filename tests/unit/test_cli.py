@@ -21,6 +21,10 @@ def run(args, db, cwd=None):
                           capture_output=True, text=True, timeout=60)
 
 
+def _branchy(n: int) -> str:
+    return "def work(x):\n    y = 0\n" + "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(n)) + "    return y\n"
+
+
 def test_classify_prints_class_and_rule_with_file_and_line(tmp_path):
     ws = tmp_path / "ws"
     (ws / "src" / "legacy").mkdir(parents=True)
@@ -29,24 +33,71 @@ def test_classify_prints_class_and_rule_with_file_and_line(tmp_path):
     (ws / ".ownwise.toml").write_text('# rules\n[[ownership.rules]]\nglob = "src/legacy/**"\nclass = "transient"\n')
     files = [ws / "src" / "legacy" / "old.py", ws / "src" / "engine.py", ws / "tests" / "test_x.py"]
     for f in files:
-        f.write_text("x = 1\n")
+        f.write_text(_branchy(30))
     r = run(["classify", *map(str, files)], tmp_path / "o.db")
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
-    assert "transient" in out[0] and ".ownwise.toml:2" in out[0]
-    assert "core" in out[1] and "built-in default" in out[1]
-    assert "repeatable" in out[2] and "built-in default" in out[2]
+    assert out[0] == f"{files[0]}\ttransient\t{ws}/.ownwise.toml:2 (glob 'src/legacy/**' -> transient)"
+    assert out[1] == f"{files[1]}\tcore\tcore: 30 branch points"
+    assert out[2] == f"{files[2]}\trepeatable\tbuilt-in default: tests (glob 'test_*.py' -> repeatable)"
+    assert out[-1] == "3 files: 1 transient, 1 repeatable, 1 core"
 
 
 def test_classify_reports_a_broken_config_and_uses_the_defaults(tmp_path):
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
     (ws / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "important"\n')
-    (ws / "src" / "a.py").write_text("")
+    (ws / "src" / "a.py").write_text(_branchy(30))
     r = run(["classify", str(ws / "src" / "a.py")], tmp_path / "o.db")
     assert r.returncode == 0
     assert ".ownwise.toml:3" in r.stderr and "important" in r.stderr
-    assert "core" in r.stdout
+    assert "\tcore\t" in r.stdout
+
+
+def _git_tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    return root
+
+
+def test_classify_a_directory_lists_its_git_files_literally_with_counts_and_formats(tmp_path):
+    ws = _git_tree(tmp_path / "ws", {
+        ".gitignore": "out/\n",
+        "app/[slug]/page.tsx": "export default function Page() {\n  return (<div>hi</div>)\n}\n",
+        "lib/engine.py": _branchy(30),
+        "README.md": "# x\n",
+        "out/junk.py": _branchy(30),
+    })
+    r = run(["classify", str(ws)], tmp_path / "o.db", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    shown = [line.split("\t")[0] for line in r.stdout.splitlines() if "\t" in line]
+    assert shown == [f"{ws}/.gitignore", f"{ws}/README.md", f"{ws}/app/[slug]/page.tsx", f"{ws}/lib/engine.py"]
+    assert r.stdout.splitlines()[-1] == "4 files: 3 transient, 0 repeatable, 1 core"
+    j = run(["classify", "--format", "json", "ws"], tmp_path / "o.db", cwd=tmp_path)
+    data = json.loads(j.stdout)
+    engine = next(d for d in data if d["path"] == "ws/lib/engine.py")
+    assert engine["class"] == "core" and engine["source"] == "evidence"
+    assert {"name": "branches", "value": 30, "weight": engine["signals"][1]["weight"],
+            "text": "30 branch points"} in engine["signals"]
+    assert set(engine) >= {"path", "class", "rule", "source", "signals"}
+    c = run(["classify", "--format", "csv", "ws/lib/engine.py"], tmp_path / "o.db", cwd=tmp_path)
+    assert c.stdout.splitlines()[0] == "path,class,source,rule"
+    assert c.stdout.splitlines()[1].startswith("ws/lib/engine.py,core,evidence,")
+    e = run(["classify", "--explain", "ws/lib/engine.py"], tmp_path / "o.db", cwd=tmp_path)
+    assert "score" in e.stdout and "branches" in e.stdout and "bias" in e.stdout
+
+
+def test_classify_a_missing_path_exits_2_and_help_explains_the_arguments(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    r = run(["classify", str(tmp_path / "a.py"), str(tmp_path / "nope.py")], tmp_path / "o.db")
+    assert r.returncode == 2
+    assert r.stderr == f"ownwise classify: no such file or directory: {tmp_path / 'nope.py'}\n"
+    assert r.stdout == ""
+    h = run(["classify", "--help"], tmp_path / "o.db")
+    assert "git-tracked" in h.stdout and "--format" in h.stdout and "--explain" in h.stdout
 
 
 def _edit(i, ts, **kw):
