@@ -633,10 +633,11 @@ def build_parser():
 def main(argv: list[str] | None = None) -> int:
     args_in = sys.argv[1:] if argv is None else argv
     if args_in[:1] == ["hook"]:
-        # the agents' hook: a light path (no argparse, no sqlite-utils, no pydantic)
-        from .hooks.run import run
+        # the agents' hook: a light path (no argparse, no sqlite-utils, no pydantic); stdin is read
+        # as bytes inside its never-fail guard
+        from .hooks.run import main as hook_main, run
 
-        return run(args_in[1:], sys.stdin.read() if argv is None else "")
+        return hook_main(args_in[1:]) if argv is None else run(args_in[1:], b"")
     if args_in == ["serve"]:
         # what every editor spawns: skip building the parser (argparse, shutil: ~10 ms of start-up)
         return cmd_serve(None)

@@ -202,3 +202,34 @@ def test_a_large_payload_is_drained_when_ownwise_is_gone(world):
                                                    "content": "x = 1\n" * 200_000}
     proc, _ = run_entry(["bash", "-c"], command, json.dumps(big).encode(), world["env"])
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def test_the_whole_hook_under_a_cp1252_locale_records_a_non_ascii_path(world):
+    """A payload with a BOM (Cursor on Windows sends one, sometimes two: stablyai/orca#21421), a
+    typographic quote, a non-ASCII file name and a byte that is not UTF-8, through the installed
+    entry and through the bare command, with Python told its stdio is cp1252 and a C locale."""
+    launcher = Launcher(str(world["venv"] / "bin" / "ownwise"), False)
+    (kind, command), *_ = entries(world, "claude-code", launcher)
+    target = world["ws"] / "src" / "café ”quoted”.py"
+    target.write_text("x = 1\n", encoding="utf-8")
+    data = json.loads(payload("claude-code", world["ws"]))
+    data["tool_input"] = {"file_path": str(target), "old_string": "x = 1", "new_string": "x = “2”"}
+    raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    raw = raw.replace("x = 1".encode(), b"x = \xff1")  # not UTF-8: replaced, not fatal
+    env = dict(world["env"], PYTHONIOENCODING="cp1252", LC_ALL="C", LANG="C")
+    runs = (["bash", "-c", command], [launcher.path, "hook", "--agent", "claude-code"],
+            [str(world["venv"] / "bin" / "python"), "-m", "ownwise", "hook", "--agent", "claude-code"])
+    n = 0
+    for stdin in (b"\xef\xbb\xbf" + raw, b"\xef\xbb\xbf\xef\xbb\xbf" + raw):
+        for argv in runs:  # the installed entry; the console script and -m without the guard
+            target.write_text(f"x = {n}\n", encoding="utf-8")  # a new state: recorded each time
+            n += 1
+            proc = subprocess.run(argv, input=stdin, capture_output=True, env=env, timeout=60)
+            assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b""), (
+                argv, proc.stderr.decode(errors="replace"))
+    assert snapshots(world["db"]) == [("claude-code", "pre", str(target))] * 6
+    log = world["db"].parent / "hook-errors.log"
+    assert not log.exists() or "Error" not in log.read_text()

@@ -677,3 +677,87 @@ def test_relative_paths_resolve_against_cwd_and_repeat_once():
     p["tool_input"]["command"] = ("*** Begin Patch\n*** Update File: ./src/../src/cart.py\n@@\n-a\n+b\n"
                                   "*** Update File: src/cart.py\n@@\n-c\n+d\n*** End Patch\n")
     assert AGENTS["codex"].parse(p).files == (f"{SHOP}/src/cart.py",)
+
+
+# ---------------------------------------------------------------- Cursor's edit tools and shapes
+# Cursor does not document the preToolUse payload of its edit tools; these shapes are from
+# third-party captures, each named beside it.
+
+CURSOR_COMMON = {"conversation_id": "c-1", "generation_id": "g-1", "model": "composer-2",
+                 "cursor_version": "3.11.25", "workspace_roots": [SHOP], "user_email": None,
+                 "transcript_path": None}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX sample paths")
+@pytest.mark.parametrize("shape,files,tool", [
+    # StrReplace with {path, old_string, new_string}: git-ai-project/git-ai
+    # src/commands/checkpoint_agent/presets/cursor.rs (test_cursor_file_edit_accepts_path_field),
+    # sudosubin/pi-frontier#10
+    ({"hook_event_name": "preToolUse", "tool_name": "StrReplace",
+      "tool_input": {"path": f"{SHOP}/src/cart.py", "old_string": "pass", "new_string": "return 0"}},
+     [f"{SHOP}/src/cart.py"], "StrReplace"),
+    # ApplyPatch with the patch text only: git-ai ... cursor.rs (test_cursor_apply_patch_post_file_edit)
+    ({"hook_event_name": "postToolUse", "tool_name": "ApplyPatch",
+      "tool_input": {"patch": "*** Begin Patch\n*** Update File: src/cart.py\n@@\n-old\n+new\n"
+                              "*** Add File: src/new.py\n+x\n*** End Patch\n"}},
+     [f"{SHOP}/src/cart.py", f"{SHOP}/src/new.py"], "ApplyPatch"),
+    # ApplyPatch as {path, patch}: deftai/directive#2713 (the normalized JSON shape)
+    ({"hook_event_name": "preToolUse", "tool_name": "ApplyPatch",
+      "tool_input": {"path": "src/cart.py", "patch": "*** Begin Patch\n*** Update File: src/cart.py\n"
+                                                   "@@\n-a\n+b\n*** End Patch\n"}},
+     [f"{SHOP}/src/cart.py"], "ApplyPatch"),
+    # no tool_name, the arguments under "arguments": deftai/directive#2628, #2669 (payloads that
+    # "omit a top-level tool name")
+    ({"hook_event_name": "preToolUse",
+      "arguments": {"file_path": f"{SHOP}/src/cart.py", "contents": "def total(items):\n    return 0\n"}},
+     [f"{SHOP}/src/cart.py"], None),
+    ({"hook_event_name": "preToolUse",
+      "tool_input": {"path": "src/cart.py", "old_string": "pass", "new_string": "return 0"}},
+     [f"{SHOP}/src/cart.py"], None),
+    # Write with an absolute file_path, no cwd, and postToolUse with tool_output: termaxa/termaxa#106
+    # (captured from Cursor 3.11.25); a cwd of "" (DobermanCore/Doberman-Core#576)
+    ({"hook_event_name": "postToolUse", "tool_name": "Write", "cwd": "", "tool_use_id": "t-1",
+      "tool_input": {"file_path": f"{SHOP}/src/cart.py", "contents": "x = 1\n"},
+      "tool_output": json.dumps({"file_path": f"{SHOP}/src/cart.py", "success": True}), "duration": 12},
+     [f"{SHOP}/src/cart.py"], "Write"),
+])
+def test_cursor_edit_tools_and_shapes(shape, files, tool):
+    event = AGENTS["cursor"].parse({**CURSOR_COMMON, **shape})
+    phase = "pre" if shape["hook_event_name"] == "preToolUse" else "post"
+    assert event == HookEvent("cursor", phase, tuple(files), SHOP, "c-1", tool)
+
+
+def test_cursor_payloads_that_name_no_edit_are_ignored():
+    for shape in ({"hook_event_name": "preToolUse", "arguments": {"file_path": f"{SHOP}/src/cart.py"}},  # a read
+                  {"hook_event_name": "preToolUse", "tool_name": "Read", "tool_input": {"path": "a.py"}},
+                  {"hook_event_name": "preToolUse", "tool_name": "Delete", "tool_input": {"path": "a.py"}},
+                  {"hook_event_name": "preToolUse", "arguments": "not json"},
+                  {"arguments": {"file_path": "a.py", "content": "x"}}):  # no event
+        assert AGENTS["cursor"].parse({**CURSOR_COMMON, **shape}) is None, shape
+
+
+def test_cursor_windows_roots_are_local_paths(monkeypatch):
+    # on Windows Cursor gives the workspace as "/C:/Users/..." (termaxa/termaxa#106)
+    monkeypatch.setattr(agents_mod, "WINDOWS", True)
+    p = {**CURSOR_COMMON, "workspace_roots": ["/C:/Users/dev/shop"], "hook_event_name": "preToolUse",
+         "tool_name": "Write", "tool_input": {"file_path": "/c:/Users/dev/shop/src/cart.py", "content": ""}}
+    assert AGENTS["cursor"].parse(p).cwd == "C:\\Users\\dev\\shop"
+    assert agents_mod._local_path("/c:/Users/dev/shop/src/cart.py") == "c:\\Users\\dev\\shop\\src\\cart.py"
+    assert agents_mod._local_path("file:///C:/Users/dev/my%20shop") == "C:\\Users\\dev\\my shop"
+
+
+# ---------------------------------------------------------------- who sent a payload
+
+def test_origin_tells_the_agent_by_fields_only_it_sends():
+    for name in EXPECTED:  # each agent's own sample payloads
+        want = name.rsplit("-", 1)[0]
+        assert agents_mod.origin(payload(name)) == (None if want == "claude-code" else want), name
+    # Copilot CLI running a project's Claude Code hooks sends its VS Code compatible payload
+    # (hooks-reference.md, "preToolUse / PreToolUse": timestamp as ISO 8601, no transcript_path)
+    copilot_pascal = {"hook_event_name": "PreToolUse", "session_id": "s", "timestamp": "2026-01-01T00:00:00.000Z",
+                      "cwd": SHOP, "tool_name": "Edit", "tool_input": {"path": f"{SHOP}/src/cart.py"}}
+    assert agents_mod.origin(copilot_pascal) == "copilot"
+    # Cursor running Claude Code's hooks sends its own payload (cursor.com/docs/reference/
+    # third-party-hooks; DobermanCore/Doberman-Core#576: cwd "", the project only in workspace_roots)
+    assert agents_mod.origin({**CURSOR_COMMON, "hook_event_name": "preToolUse", "cwd": ""}) == "cursor"
+    assert agents_mod.origin(payload("claude-code-post")) is None  # Claude Code's: any agent may claim it
