@@ -522,19 +522,19 @@ def _doctor_hooks(out) -> None:
     """Agent hook configs with ownwise's entries, and the stale ones (ownwise hooks repair)."""
     from .hooks.installer import status
 
-    rows = [r for r in status(project=_hooks_project(None), home=Path.home())
-            if r["launchers"] or r["installed"] or r["error"] and r["exists"]]
+    rows = [r for r in status(project=_hooks_project(None), home=Path.home()) if r["launchers"] or r["error"]]
     if not rows:
         out.print("agent hooks: none installed")
         return
     for r in rows:
         state = _hook_state(r)
         out.print(f"agent hooks: {r['agent']} ({r['scope']}): "
-                  + (f"[red]{state}[/]" if state.startswith(("broken", "stale")) else state) + f" — {r['path']}")
+                  + (f"[red]{state}[/]" if state.startswith(("broken", "stale")) else state) + f" — {r['path']}",
+                  soft_wrap=True)
     stale = sum(1 for r in rows if r["stale"])
     if stale:
         out.print(f"[yellow]{stale} hook {'config has' if stale == 1 else 'configs have'} stale entries: "
-                  "run ownwise hooks repair.[/]")
+                  "run ownwise hooks repair.[/]", soft_wrap=True)
 
 
 def _bounded(low: float, high: float, kind=float):
