@@ -91,13 +91,17 @@ def payload(agent: str, ws: Path) -> bytes:
 
 
 def entries(world, agent: str, launcher: Launcher) -> list[tuple[str, str]]:
-    """(shell kind, command) of each pre-edit command the agent's config now holds."""
+    """Install the agent's entries for ``launcher``; (shell kind, command) of each pre-edit command."""
     r = install(agent, "user", project=world["ws"], home=world["home"], launcher=launcher,
                 backup_dir=world["tmp"] / "backups")
-    data = json.loads(r.path.read_text())
-    event = AGENTS[agent].events["pre"]  # type: ignore[attr-defined]
+    return pre_commands(r.path, agent)
+
+
+def pre_commands(path: Path, agent: str) -> list[tuple[str, str]]:
+    """(shell kind, command) of each pre-edit command the agent's config holds."""
+    data = json.loads(path.read_text())
     out: list[tuple[str, str]] = []
-    for item in data["hooks"][event]:
+    for item in data["hooks"][AGENTS[agent].events["pre"]]:  # type: ignore[attr-defined]
         for handler in item.get("hooks", [item]):
             for key, kind in (("command", "posix"), ("bash", "posix"), ("powershell", "powershell")):
                 if key in handler:
@@ -147,7 +151,8 @@ def test_an_entry_runs_ownwise_while_it_is_there_and_exits_0_silently_once_it_is
 
     moved = venv.with_name("venv-moved")
     venv.rename(moved)  # the user deleted or moved the virtualenv
-    for kind, command in entries_after_move(world, agent, launcher):
+    # the entries as they are on disk: nothing is repaired yet
+    for kind, command in pre_commands(AGENTS[agent].config_path("user", world["ws"], world["home"]), agent):
         for argv in shells(kind):
             times = []
             for _ in range(5):
@@ -161,19 +166,6 @@ def test_an_entry_runs_ownwise_while_it_is_there_and_exits_0_silently_once_it_is
            else f'"{launcher.path}" -m ownwise hook --agent {agent}')
     proc, _ = run_entry(["sh", "-c"], old, stdin, world["env"])
     assert proc.returncode != 0 and proc.stderr
-
-
-def entries_after_move(world, agent, launcher):
-    """The entries as they are on disk (install is not run again: nothing is repaired yet)."""
-    path = AGENTS[agent].config_path("user", world["ws"], world["home"])
-    data = json.loads(path.read_text())
-    out = []
-    for item in data["hooks"][AGENTS[agent].events["pre"]]:  # type: ignore[attr-defined]
-        for handler in item.get("hooks", [item]):
-            for key, kind in (("command", "posix"), ("bash", "posix"), ("powershell", "powershell")):
-                if key in handler:
-                    out.append((kind, handler[key]))
-    return out
 
 
 def test_a_venv_whose_base_python_is_gone_is_silent_too(world):
