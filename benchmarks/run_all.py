@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             h = json.loads(hook.stdout)
             out["hook"] = h
             floor = h["python -c pass (floor)"]["median_ms"]
-            for name in ("hook, pre (PreToolUse)", "hook, post (PostToolUse)"):
+            for name in ("hook, pre (PreToolUse)", "hook, post (PostToolUse)", "hook, post, its entry (sh -c)"):
+                if name not in h:
+                    continue
                 ms = h[name]["median_ms"]
                 rows.append([f"ownwise {name}", f"{ms:.1f} ms", f"{floor:.1f} ms (python -c pass)",
                              f"{ms - floor:+.1f} ms", "<= 50 ms", _yn(ms <= 50)])

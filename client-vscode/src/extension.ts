@@ -10,6 +10,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
+import { checkAgentHooks } from "./agentHooksOffer";
 import { ExplainView } from "./explainView";
 import { FocusMode, type FocusChanged } from "./focus";
 import { PythonError, resolvePython } from "./python";
@@ -86,6 +87,7 @@ class Ownwise implements vscode.Disposable {
       return;
     }
     this.log.info(`starting the server with ${python}`);
+    void checkAgentHooks(this.ctx, python, this.log);
     const serverOptions: ServerOptions = { command: python, args: ["-m", "ownwise", "serve"], options: { env: process.env } };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),

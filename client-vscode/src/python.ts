@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { privateEnvironmentPaths } from "./privateEnv";
 
 export class PythonError extends Error {}
 
@@ -61,9 +62,7 @@ async function systemPython(): Promise<string> {
 
 /** The private environment: created once, the server installed from the wheel shipped in the extension. */
 async function privateEnvironment(ctx: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<string> {
-  const root = ctx.globalStorageUri.fsPath;
-  const venv = path.join(root, "venv");
-  const python = path.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  const { venv, python } = privateEnvironmentPaths(ctx.globalStorageUri.fsPath);
   const wheelDir = path.join(ctx.extensionPath, "dist", "server");
   const wheels = existsSync(wheelDir) ? readdirSync(wheelDir).filter((f) => f.endsWith(".whl")) : [];
   const stamp = `${ctx.extension.packageJSON.version}:${wheels
@@ -81,8 +80,11 @@ async function privateEnvironment(ctx: vscode.ExtensionContext, log: vscode.LogO
     { location: vscode.ProgressLocation.Notification, title: "ownwise: setting up its Python environment" },
     async (progress) => {
       progress.report({ message: "creating the environment" });
-      log.info(`creating ${venv} with ${base}`);
-      await run(base, ["-m", "venv", venv]);
+      // in place: hooks installed from this environment name its path. A venv whose Python is
+      // gone (its base interpreter removed) keeps a dangling bin/python unless cleared.
+      const clear = existsSync(venv) && !existsSync(python) ? ["--clear"] : [];
+      log.info(`creating ${venv} with ${base}${clear.length ? " (its Python was gone)" : ""}`);
+      await run(base, ["-m", "venv", ...clear, venv]);
       progress.report({ message: "installing the server (first start only)" });
       // its dependencies come from the package index (first start only); the server itself
       // is reinstalled from the shipped wheel whenever the extension changes

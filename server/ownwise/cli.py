@@ -416,63 +416,112 @@ def cmd_focus(args) -> int:
     return 0
 
 
+def _hooks_project(args) -> Path:
+    from .ownership import find_workspace_root
+
+    cwd = Path(args.project).expanduser().resolve() if getattr(args, "project", None) else Path.cwd()
+    return find_workspace_root(cwd) or cwd
+
+
+def _hook_state(row: dict) -> str:
+    """One agent and scope's hook entries in words (status, doctor)."""
+    if row.get("error"):
+        return "broken"
+    if row["missing"]:
+        return f"stale: {', '.join(row['missing'])} is missing"
+    if row["unguarded"]:
+        return "stale: old unguarded command"
+    return "yes" if row["installed"] else ("partly" if row["launchers"] else "no")
+
+
+CODEX_TRUST = ("codex: Codex runs a hook only once you trust it: open /hooks in Codex and trust "
+               "ownwise's entries (again after every change of the command).")
+
+
 def cmd_hooks(args) -> int:
-    """``ownwise hooks install|uninstall|status``: the coding agents' hook configuration."""
+    """``ownwise hooks install|uninstall|repair|status``: the coding agents' hook configuration."""
     from rich.console import Console
     from rich.table import Table
 
     from .hooks.agents import AGENTS, ConfigError
-    from .hooks.installer import install, status, uninstall
-    from .ownership import find_workspace_root
+    from .hooks.installer import Launcher, install, repair, status, uninstall
     from .store.fast import default_db_path
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    cwd = Path(args.project).expanduser().resolve() if args.project else Path.cwd()
-    project = find_workspace_root(cwd) or cwd
+    project = _hooks_project(args)
     home = Path.home()
     if args.action == "status":
         rows = status(project=project, home=home)
         if args.json:
-            sys.stdout.write(json.dumps([{**r, "path": str(r["path"])} for r in rows], indent=2) + "\n")
+            sys.stdout.write(json.dumps(rows, indent=2) + "\n")
             return 0
         t = Table(title=f"Agent hooks (project {project})")
         for col in ("agent", "scope", "installed", "config file"):
             t.add_column(col)
         for r in rows:
-            state = "[red]broken[/]" if r.get("error") else ("yes" if r["installed"] else "no")
-            t.add_row(r["agent"], r["scope"], state, str(r["path"]))
+            state = _hook_state(r)
+            t.add_row(r["agent"], r["scope"], f"[red]{state}[/]" if state.startswith(("broken", "stale")) else state,
+                      str(r["path"]))
         out.print(t)
         for r in rows:
             if r.get("error"):
                 err.print(f"[red]{r['path']}:[/] {r['error']}")
+        stale = sum(1 for r in rows if r["stale"])
+        if stale:
+            out.print(f"{stale} hook {'config has' if stale == 1 else 'configs have'} stale entries; "
+                      "ownwise hooks repair rewrites them for this ownwise.")
+        return 0
+    backup_dir = default_db_path().parent / "hooks-backup"
+    launcher = Launcher.current()
+    if args.action == "repair":
+        agents = None if args.agent in (None, "all") else [args.agent]
+        scopes = [args.scope] if args.scope else None
+        try:
+            done = repair(project=project, home=home, launcher=launcher, backup_dir=backup_dir,
+                          agents=agents, scopes=scopes)
+        except ConfigError as exc:
+            err.print(f"[red]ownwise hooks repair:[/] {exc}. The file was left as it is; fix it and run this again.")
+            return 1
+        if not done:
+            out.print("Nothing to repair: every hook entry of ownwise's is guarded and runs an ownwise that exists.")
+        for r in done:
+            out.print(f"{r.agent} ({r.scope}): {r.action} — {r.path}")
+        if any(r.agent == "codex" for r in done):
+            out.print(CODEX_TRUST)
         return 0
     agents = sorted(AGENTS) if args.agent == "all" else [args.agent]
-    backup_dir = default_db_path().parent / "hooks-backup"
     status_code = 0
-    script = Path(sys.executable).with_name("ownwise")  # the console script: faster than -m
     for name in agents:
-        plain = script.exists() and not any(c.isspace() or c in "'\"$`\\" for c in str(script))
-        command = (f"{script} hook --agent {name}" if plain
-                   else f'"{sys.executable}" -m ownwise hook --agent {name}')
-        act = install if args.action == "install" else uninstall
         try:
-            r = act(name, args.scope, project=project, home=home, command=command, backup_dir=backup_dir)
+            if args.action == "install":
+                r = install(name, args.scope or "user", project=project, home=home, launcher=launcher,
+                            backup_dir=backup_dir)
+            else:
+                r = uninstall(name, args.scope or "user", project=project, home=home, backup_dir=backup_dir)
         except ConfigError as exc:
             err.print(f"[red]ownwise hooks {args.action} {name}:[/] {exc}. The file was left as it is; "
                       f"fix it and run this again.")
             status_code = 1
             continue
-        out.print(f"{name} ({args.scope}): {r.action} — {r.path}")
+        out.print(f"{name} ({r.scope}): {r.action} — {r.path}")
+        if name == "codex" and r.action == "installed":
+            out.print(CODEX_TRUST)
     return status_code
 
 
 def cmd_doctor(args) -> int:
     from rich.console import Console
 
+    out = Console(highlight=False)
+    code = _doctor_database(args, out)
+    _doctor_hooks(out)
+    return code
+
+
+def _doctor_database(args, out) -> int:
     from .store import StoreError, default_db_path
 
-    out = Console(highlight=False)
     path = Path(args.db).expanduser() if args.db else default_db_path()
     out.print(f"database: {path}")
     if not path.exists():
@@ -492,6 +541,25 @@ def cmd_doctor(args) -> int:
     out.print(f"integrity_check: {check}")
     out.print(f"edits stored: {store.edit_count():,}")
     return 0 if check == "ok" else 1
+
+
+def _doctor_hooks(out) -> None:
+    """Agent hook configs with ownwise's entries, and the stale ones (ownwise hooks repair)."""
+    from .hooks.installer import status
+
+    rows = [r for r in status(project=_hooks_project(None), home=Path.home()) if r["launchers"] or r["error"]]
+    if not rows:
+        out.print("agent hooks: none installed")
+        return
+    for r in rows:
+        state = _hook_state(r)
+        out.print(f"agent hooks: {r['agent']} ({r['scope']}): "
+                  + (f"[red]{state}[/]" if state.startswith(("broken", "stale")) else state) + f" — {r['path']}",
+                  soft_wrap=True)
+    stale = sum(1 for r in rows if r["stale"])
+    if stale:
+        out.print(f"[yellow]{stale} hook {'config has' if stale == 1 else 'configs have'} stale entries: "
+                  "run ownwise hooks repair.[/]", soft_wrap=True)
 
 
 def _bounded(low: float, high: float, kind=float):
@@ -585,29 +653,33 @@ def build_parser():
     f.add_argument("--json", action="store_true", help="status/stats: as JSON")
     f.set_defaults(fn=cmd_focus)
     h = sub.add_parser("hooks", help="install the coding agents' hooks that record their file edits")
-    h.add_argument("action", choices=["install", "uninstall", "status"])
-    h.add_argument("--agent", choices=["claude-code", "codex", "cursor", "copilot", "all"], default=None)
-    h.add_argument("--scope", choices=["user", "project"], default="user")
+    h.add_argument("action", choices=["install", "uninstall", "repair", "status"])
+    h.add_argument("--agent", choices=["claude-code", "codex", "cursor", "copilot", "all"], default=None,
+                   help="install/uninstall: required; repair: default all")
+    h.add_argument("--scope", choices=["user", "project"], default=None,
+                   help="install/uninstall: default user; repair: default both")
     h.add_argument("--project", help="the project folder (default: the workspace holding the current directory)")
     h.add_argument("--json", action="store_true", help="status: as JSON")
     h.set_defaults(fn=cmd_hooks)
-    sub.add_parser("doctor", help="database location, size, schema version, integrity").set_defaults(fn=cmd_doctor)
+    sub.add_parser("doctor", help="database location, size, schema version, integrity; stale agent hooks"
+                   ).set_defaults(fn=cmd_doctor)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args_in = sys.argv[1:] if argv is None else argv
     if args_in[:1] == ["hook"]:
-        # the agents' hook: a light path (no argparse, no sqlite-utils, no pydantic)
-        from .hooks.run import run
+        # the agents' hook: a light path (no argparse, no sqlite-utils, no pydantic); stdin is read
+        # as bytes inside its never-fail guard
+        from .hooks.run import main as hook_main, run
 
-        return run(args_in[1:], sys.stdin.read() if argv is None else "")
+        return hook_main(args_in[1:]) if argv is None else run(args_in[1:], b"")
     if args_in == ["serve"]:
         # what every editor spawns: skip building the parser (argparse, shutil: ~10 ms of start-up)
         return cmd_serve(None)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "fn", None) is cmd_hooks and args.action != "status" and not args.agent:
+    if getattr(args, "fn", None) is cmd_hooks and args.action in ("install", "uninstall") and not args.agent:
         parser.error("hooks install/uninstall need --agent (claude-code, codex, cursor, copilot or all)")
     if args.db:
         os.environ["OWNWISE_DB"] = args.db

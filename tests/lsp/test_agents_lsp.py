@@ -153,3 +153,41 @@ async def test_an_old_before_state_never_credits_what_the_user_wrote_since(works
         await s.file_info(target.as_uri())
         info = await s.file_info(s.open("src/stats.py", target.read_text()))
         assert all(r["startLine"] != 9 for r in info["aiRanges"])  # USER = 5 is not the agent's
+
+
+def copilot(event: str, path: Path, cwd: Path, camel: bool) -> dict:
+    """Copilot CLI's payload for its edit tool: camelCase to its own hook file, the VS Code
+    compatible form to a PascalCase hook such as the project's .claude/settings.json
+    (github/docs content/copilot/reference/hooks-reference.md, "preToolUse / PreToolUse")."""
+    args = {"path": str(path), "old_str": "    pass\n", "new_str": "    acc = 0\n"}
+    if camel:
+        data = {"sessionId": "s-7", "timestamp": 1767225600000, "cwd": str(cwd), "toolName": "edit",
+                "toolArgs": json.dumps(args)}
+        if event == "post":
+            data["toolResult"] = {"resultType": "success", "textResultForLlm": "ok"}
+        return data
+    data = {"hook_event_name": "PreToolUse" if event == "pre" else "PostToolUse", "session_id": "s-7",
+            "timestamp": "2026-01-01T00:00:00.000Z", "cwd": str(cwd), "tool_name": "Edit", "tool_input": args}
+    if event == "post":
+        data["tool_result"] = {"result_type": "success", "text_result_for_llm": "ok"}
+    return data
+
+
+async def test_an_edit_two_agents_hooks_saw_is_credited_once_to_the_agent_that_made_it(workspace, db):
+    # Copilot CLI runs ownwise's copilot entry and, in a project with ownwise's Claude Code hooks
+    # in .claude/settings.local.json, the claude-code entry too: both record the same edit
+    target = workspace / "src" / "stats.py"
+    target.write_text(BEFORE)
+    async with ownwise(workspace, db) as s:
+        hook(db, "copilot", copilot("pre", target, workspace, camel=True), "--phase", "pre")
+        hook(db, "claude-code", copilot("pre", target, workspace, camel=False))
+        target.write_text(AFTER)
+        hook(db, "claude-code", copilot("post", target, workspace, camel=False))
+        hook(db, "copilot", copilot("post", target, workspace, camel=True), "--phase", "post")
+        watched(s, target)
+        await s.file_info(target.as_uri())
+        info = await s.file_info(s.open("src/stats.py", AFTER))
+        assert [(r["startLine"], r["endLine"], r["kind"], r["source"]) for r in info["aiRanges"]] == [
+            (*AGENT_LINES, "agentEdit", "copilot")]
+    con = __import__("sqlite3").connect(db)
+    assert con.execute("select kind, source, lines from edits").fetchall() == [("agentEdit", "copilot", 4)]

@@ -246,3 +246,62 @@ def test_hooks_install_then_uninstall_leaves_the_config_byte_identical(tmp_path)
     r = hooks("install", "--agent", "claude-code")
     assert r.returncode == 1 and "left as it is" in r.stderr and str(settings) in r.stderr
     assert settings.read_bytes() == before
+
+
+def test_an_old_unguarded_hook_is_reported_repaired_and_uninstalled_to_the_original_bytes(tmp_path):
+    import base64
+    import hashlib
+
+    home, project, data = tmp_path / "home", tmp_path / "proj", tmp_path / "data"
+    (home / ".claude").mkdir(parents=True)
+    (project / ".git").mkdir(parents=True)
+    settings = home / ".claude" / "settings.json"
+    original = b'{\n    "model": "opus"\n}\n'
+    # what an earlier ownwise left: its bare entry, pointing into a virtualenv since deleted, and
+    # its backup of the user's bytes (the backup format has not changed)
+    gone = tmp_path / "old-venv" / "bin" / "ownwise"
+    group = {"matcher": "Write|Edit|MultiEdit|NotebookEdit",
+             "hooks": [{"type": "command", "command": f"{gone} hook --agent claude-code"}]}
+    old = json.dumps({"model": "opus", "hooks": {"PreToolUse": [group], "PostToolUse": [group]}}, indent=4) + "\n"
+    settings.write_text(old)
+    backups = data / "hooks-backup"
+    backups.mkdir(parents=True)
+    digest = hashlib.sha256(str(settings).encode()).hexdigest()[:16]
+    (backups / f"claude-code-user-{digest}.json").write_text(json.dumps({
+        "format": 1, "agent": "claude-code", "scope": "user", "path": str(settings), "existed": True,
+        "mode": 0o644, "original": base64.b64encode(original).decode(), "created_dirs": [],
+        "written_sha256": hashlib.sha256(old.encode()).hexdigest()}))
+    env = dict(os.environ, HOME=str(home), OWNWISE_DB=str(data / "o.db"), PYTHONPATH=str(ROOT / "server"))
+
+    def ownwise(*args):
+        r = subprocess.run([sys.executable, "-m", "ownwise", *args], env=env, cwd=project,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    doctor = ownwise("doctor")
+    assert f"claude-code (user): stale: {gone.parent / 'python'} is missing" in doctor
+    assert "1 hook config has stale entries: run ownwise hooks repair." in doctor
+    rows = {(r["agent"], r["scope"]): r for r in json.loads(ownwise("hooks", "status", "--json"))}
+    row = rows["claude-code", "user"]
+    assert row["stale"] and row["unguarded"] and row["missing"] == [str(gone.parent / "python")]
+    assert [k for k, r in rows.items() if r["stale"]] == [("claude-code", "user")]
+
+    assert ownwise("hooks", "repair").strip() == f"claude-code (user): repaired — {settings}"
+    assert str(gone) not in settings.read_text()
+    assert not any(r["stale"] for r in json.loads(ownwise("hooks", "status", "--json")))
+    assert "Nothing to repair" in ownwise("hooks", "repair")
+    assert "agent hooks: claude-code (user): yes" in ownwise("doctor")
+
+    assert "restored" in ownwise("hooks", "uninstall", "--agent", "claude-code")
+    assert settings.read_bytes() == original
+
+
+def test_installing_codexs_hook_says_to_trust_it_in_codex(tmp_path):
+    env = dict(os.environ, HOME=str(tmp_path), OWNWISE_DB=str(tmp_path / "d" / "o.db"),
+               PYTHONPATH=str(ROOT / "server"))
+    run = lambda *a: subprocess.run([sys.executable, "-m", "ownwise", "hooks", *a], env=env, cwd=tmp_path,  # noqa: E731
+                                    capture_output=True, text=True, timeout=60)
+    first = run("install", "--agent", "codex")
+    assert first.returncode == 0 and "open /hooks in Codex and trust ownwise's entries" in first.stdout
+    assert "trust" not in run("install", "--agent", "codex").stdout  # already installed: nothing new to trust

@@ -8,21 +8,31 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 
+from ownwise.hooks import agents as agents_mod
 from ownwise.hooks.agents import AGENTS, ConfigError, HookEvent, patch_files
-from ownwise.hooks.installer import install, status, uninstall
+from ownwise.hooks.command import Launcher, launcher_in
+from ownwise.hooks.installer import install, repair, status, uninstall
 
 PAYLOADS = Path(__file__).parent / "hook_payloads"
 NAMES = ("claude-code", "codex", "cursor", "copilot")
 SCOPES = ("user", "project")
+PY = "/opt/ownwise/.venv/bin/python"
 
 
-def cmd(agent: str, python: str = "/opt/ownwise/.venv/bin/python") -> str:
-    return f'"{python}" -m ownwise hook --agent {agent}'
+def launcher(python: str = PY) -> Launcher:
+    return Launcher(python, True)
+
+
+def cmd(agent: str, phase: str = "pre", python: str = PY, shell: str | None = None) -> str:
+    """The command ownwise writes for ``agent`` (its guarded form)."""
+    return AGENTS[agent].command(phase, launcher(python), shell)
 
 
 @pytest.fixture
@@ -33,12 +43,17 @@ def env(tmp_path):
     return {"project": project, "home": home, "backup_dir": backups}
 
 
-def do_install(env, agent, scope="project", command=None):
-    return install(agent, scope, command=command or cmd(agent), **env)
+def n_ours(agent: str) -> int:
+    """How many command strings ownwise's two entries hold (Copilot's: a bash and a powershell each)."""
+    return 4 if agent == "copilot" else 2
 
 
-def do_uninstall(env, agent, scope="project", command=None):
-    return uninstall(agent, scope, command=command or cmd(agent), **env)
+def do_install(env, agent, scope="project", launcher_=None):
+    return install(agent, scope, launcher=launcher_ or launcher(), **env)
+
+
+def do_uninstall(env, agent, scope="project"):
+    return uninstall(agent, scope, **env)
 
 
 def path_of(env, agent, scope="project") -> Path:
@@ -121,7 +136,8 @@ def test_install_into_an_empty_dir_writes_our_entry(env, agent, scope):
     assert r.action == "installed" and r.path == path_of(env, agent, scope) and r.path.is_file()
     data = json.loads(r.path.read_text())
     ours = commands_in(data, agent)
-    assert len(ours) == 2 and all(c.startswith(cmd(agent)) for c in ours)
+    assert len(ours) == n_ours(agent)
+    assert all(launcher_in(c) == launcher() for c in ours)
     assert AGENTS[agent].installed(r.path.read_text())
     for phase, event in AGENTS[agent].events.items():  # type: ignore[attr-defined]
         assert commands_in(data["hooks"][event], agent), (phase, event)
@@ -130,21 +146,30 @@ def test_install_into_an_empty_dir_writes_our_entry(env, agent, scope):
 def test_the_entries_each_agent_gets(env):
     for agent in NAMES:
         do_install(env, agent)
+    guard = f"[ -x {PY} ] && {PY} -m ownwise hook --agent %s 2>/dev/null || cat >/dev/null; exit 0"
+    assert cmd("claude-code", shell="posix") == guard % "claude-code"
     claude = json.loads(path_of(env, "claude-code").read_text())
     assert claude["hooks"]["PreToolUse"] == [{"matcher": "Write|Edit|MultiEdit|NotebookEdit", "hooks": [
-        {"type": "command", "command": cmd("claude-code")}]}]
+        {"type": "command", "command": guard % "claude-code"}]}]
     assert claude["hooks"]["PostToolUse"] == claude["hooks"]["PreToolUse"]
     codex = json.loads(path_of(env, "codex").read_text())
-    assert codex["hooks"]["PreToolUse"][0]["matcher"] == "apply_patch"
+    assert codex["hooks"]["PreToolUse"] == [{"matcher": "apply_patch", "hooks": [
+        {"type": "command", "command": guard % "codex"}]}]
     cursor = json.loads(path_of(env, "cursor").read_text())
     assert cursor == {"version": 1, "hooks": {
-        "preToolUse": [{"command": cmd("cursor"), "matcher": "Write"}],
-        "afterFileEdit": [{"command": cmd("cursor")}]}}
+        "preToolUse": [{"command": guard % "cursor --phase pre",
+                        "matcher": "Write|StrReplace|ApplyPatch|Edit|MultiEdit|EditNotebook"}],
+        "afterFileEdit": [{"command": guard % "cursor --phase post"}]}}
     copilot = json.loads(path_of(env, "copilot").read_text())
-    key = "powershell" if os.name == "nt" else "bash"
-    assert copilot["version"] == 1
-    assert copilot["hooks"]["preToolUse"][0][key].endswith(cmd("copilot") + " --phase pre")
-    assert copilot["hooks"]["postToolUse"][0][key].endswith(cmd("copilot") + " --phase post")
+    ps = (f"if (Test-Path -LiteralPath '{PY}' -PathType Leaf) {{ & '{PY}' -m ownwise hook --agent copilot "
+          "--phase %s 2>$null }} else {{ [void][Console]::In.ReadToEnd() }}; exit 0")
+    # Copilot: a matcher on its edit tools (hooks-reference.md, "Matcher filtering"), and a command
+    # for each of its shells
+    assert copilot == {"version": 1, "hooks": {
+        phase_event: [{"type": "command", "matcher": "edit|create|str_replace_editor|apply_patch|write",
+                       "bash": guard % f"copilot --phase {phase}", "powershell": ps.replace("{{", "{").replace(
+                           "}}", "}") % phase}]
+        for phase, phase_event in (("pre", "preToolUse"), ("post", "postToolUse"))}}
     assert path_of(env, "copilot").name == "ownwise.json"  # a file of its own in .github/hooks
 
 
@@ -170,7 +195,7 @@ def test_install_keeps_the_users_own_hooks_and_settings(env, agent):
             assert data[key] == value
     for event, entries in theirs["hooks"].items():
         assert data["hooks"][event][: len(entries)] == entries
-    assert len(commands_in(data, agent)) == 2
+    assert len(commands_in(data, agent)) == n_ours(agent)
     assert text.endswith("}\n") and '\n    "hooks"' in text  # their indentation, their newline
     assert do_install(env, agent).action == "already installed"
 
@@ -192,23 +217,27 @@ def test_install_again_leaves_an_edited_file_alone(env, agent):
 @pytest.mark.parametrize("agent", NAMES)
 def test_a_new_interpreter_path_replaces_the_entry(env, agent):
     do_install(env, agent)
-    r = do_install(env, agent, command=cmd(agent, "/home/me/new-venv/bin/python"))
+    r = do_install(env, agent, launcher_=launcher("/home/me/new-venv/bin/python"))
     assert r.action == "installed"
     ours = commands_in(json.loads(r.path.read_text()), agent)
-    assert len(ours) == 2 and all("/home/me/new-venv/bin/python" in c for c in ours)
+    assert len(ours) == n_ours(agent)
+    assert all(launcher_in(c) == launcher("/home/me/new-venv/bin/python") for c in ours)
     assert do_uninstall(env, agent).action == "restored"
     assert not r.path.exists()
 
 
 def test_install_refuses_a_command_it_could_not_find_again(env):
-    with pytest.raises(ValueError, match="ownwise hook --agent codex"):
-        do_install(env, "codex", command="/usr/local/bin/my-hook")
+    # without "ownwise hook --agent NAME" in the command, uninstall could not tell the entry is ours
+    with pytest.raises(ValueError, match="named 'ownwise'"):
+        do_install(env, "codex", launcher_=Launcher("/usr/local/bin/my-hook", False))
+    with pytest.raises(ValueError, match="plain path"):
+        Launcher("/home/me/my venv/bin/ownwise", False)
     assert not path_of(env, "codex").exists()
 
 
 def test_unknown_agent_or_scope(env):
     with pytest.raises(ValueError, match="unknown agent"):
-        do_install(env, "windsurf", command=cmd("windsurf"))
+        do_install(env, "windsurf")
     with pytest.raises(ValueError, match="unknown scope"):
         do_install(env, "codex", "global")
 
@@ -390,18 +419,152 @@ def test_an_event_that_is_not_a_list_is_an_error(env, agent):
 
 
 def test_status(env):
-    do_install(env, "cursor", "user")
+    here = Launcher(sys.executable, True)  # an interpreter that exists
+    do_install(env, "cursor", "user", launcher_=here)
+    do_install(env, "claude-code", "user")  # PY, which does not exist
     broken = path_of(env, "codex")
     broken.parent.mkdir(parents=True)
     broken.write_text("{")
     rows = {(r["agent"], r["scope"]): r for r in status(project=env["project"], home=env["home"])}
     assert set(rows) == {(a, s) for a in NAMES for s in SCOPES}
     assert rows["cursor", "user"] == {"agent": "cursor", "scope": "user",
-                                          "path": str(path_of(env, "cursor", "user")),
-                                          "exists": True, "installed": True, "error": None}
+                                      "path": str(path_of(env, "cursor", "user")),
+                                      "exists": True, "installed": True, "error": None,
+                                      "launchers": [sys.executable], "missing": [], "unguarded": False,
+                                      "stale": False}
+    claude = rows["claude-code", "user"]
+    assert claude["installed"] and claude["missing"] == [PY] and claude["stale"] and not claude["unguarded"]
     assert not rows["cursor", "project"]["exists"] and not rows["cursor", "project"]["installed"]
+    assert not rows["cursor", "project"]["stale"] and rows["cursor", "project"]["launchers"] == []
     codex = rows["codex", "project"]
     assert codex["exists"] and not codex["installed"] and "not valid JSON" in codex["error"]
+    assert not codex["stale"]
+
+
+# ---------------------------------------------------------------- old entries, repair
+
+# The commands earlier versions of ownwise wrote (docs/agents.md before the guard): the console
+# script or `"<python>" -m ownwise`, bare; Copilot's with --phase, and `& ` before it in PowerShell.
+OLD = {
+    "claude-code": {"hooks": {event: [{"matcher": "Write|Edit|MultiEdit|NotebookEdit", "hooks": [
+        {"type": "command", "command": f"{{venv}}/bin/ownwise hook --agent claude-code"}]}]
+        for event in ("PreToolUse", "PostToolUse")}},
+    "codex": {"hooks": {event: [{"matcher": "apply_patch", "hooks": [
+        {"type": "command", "command": f'"{{venv}}/bin/python" -m ownwise hook --agent codex'}]}]
+        for event in ("PreToolUse", "PostToolUse")}},
+    "cursor": {"version": 1, "hooks": {
+        "preToolUse": [{"command": "{venv}/bin/ownwise hook --agent cursor", "matcher": "Write"}],
+        "afterFileEdit": [{"command": "{venv}/bin/ownwise hook --agent cursor"}]}},
+    "copilot": {"version": 1, "hooks": {
+        "preToolUse": [{"type": "command", "bash": "{venv}/bin/ownwise hook --agent copilot --phase pre"}],
+        "postToolUse": [{"type": "command",
+                         "powershell": '& "{venv}/bin/python" -m ownwise hook --agent copilot --phase post'}]}},
+}
+
+
+def write_old(env, agent, venv: Path, scope="project", extra: dict | None = None) -> bytes:
+    """A config holding an old unguarded entry of ``agent``, next to the user's own settings."""
+    p = path_of(env, agent, scope)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(json.dumps(OLD[agent]).replace("{venv}", str(venv)))
+    raw = json.dumps({**(extra or {}), **data}, indent=2).encode() + b"\n"
+    p.write_bytes(raw)
+    return raw
+
+
+@pytest.mark.parametrize("agent", NAMES)
+def test_old_unguarded_entries_are_stale_whether_or_not_their_path_exists(env, agent, tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    for name in ("ownwise", "python"):
+        (venv / "bin" / name).write_text("#!/bin/sh\n")
+        (venv / "bin" / name).chmod(0o755)
+    write_old(env, agent, venv)
+    row = next(r for r in status(project=env["project"], home=env["home"])
+               if (r["agent"], r["scope"]) == (agent, "project"))
+    assert row["unguarded"] and row["stale"] and row["missing"] == [] and row["installed"]
+    launchers = {"claude-code": ["ownwise"], "codex": ["python"], "cursor": ["ownwise"], "copilot": ["ownwise", "python"]}
+    assert row["launchers"] == [str(venv / "bin" / n) for n in launchers[agent]]
+    shutil.rmtree(venv)
+    row = next(r for r in status(project=env["project"], home=env["home"])
+               if (r["agent"], r["scope"]) == (agent, "project"))
+    # a console script's launcher is missing its python first (the guard looks at both)
+    assert row["missing"] == [str(venv / "bin" / "python")] and row["stale"]
+
+
+@pytest.mark.parametrize("agent", NAMES)
+def test_repair_rewrites_old_entries_and_uninstall_still_gives_back_the_original(env, agent, tmp_path):
+    original = write_user_config(env, agent, indent=4, newline=True)
+    do_install(env, agent, launcher_=launcher(str(tmp_path / "gone" / "bin" / "python")))  # venv since deleted
+    here = Launcher(sys.executable, True)
+    stale = [r for r in status(project=env["project"], home=env["home"]) if r["stale"]]
+    assert [(r["agent"], r["scope"]) for r in stale] == [(agent, "project")]
+    done = repair(project=env["project"], home=env["home"], launcher=here, backup_dir=env["backup_dir"])
+    assert [(r.agent, r.scope, r.action) for r in done] == [(agent, "project", "repaired")]
+    ours = commands_in(json.loads(path_of(env, agent).read_text()), agent)
+    assert len(ours) == n_ours(agent) and all(launcher_in(c) == here for c in ours)
+    assert not any(r["stale"] for r in status(project=env["project"], home=env["home"]))
+    assert repair(project=env["project"], home=env["home"], launcher=here, backup_dir=env["backup_dir"]) == []
+    assert do_uninstall(env, agent).action == "restored"
+    assert path_of(env, agent).read_bytes() == original
+
+
+@pytest.mark.parametrize("agent", NAMES)
+def test_repairing_an_entry_from_before_backups_uninstalls_by_removing_ours(env, agent, tmp_path):
+    # an old version's entry with no backup of ownwise's: the file's bytes are not all the user's,
+    # so uninstall must not "restore" them (that would bring the unguarded entry back)
+    extra = {"$comment": "the user's", **({"version": 1} if agent in ("cursor", "copilot") else {})}
+    write_old(env, agent, tmp_path / "gone", extra=extra)
+    done = repair(project=env["project"], home=env["home"], launcher=Launcher(sys.executable, True),
+                  backup_dir=env["backup_dir"])
+    assert [r.action for r in done] == ["repaired"]
+    assert not env["backup_dir"].exists() or list(env["backup_dir"].iterdir()) == []
+    assert do_uninstall(env, agent).action == "uninstalled"
+    left = json.loads(path_of(env, agent).read_text())
+    assert left == extra and commands_in(left, agent) == []
+
+
+def test_repair_only_touches_stale_files(env, tmp_path):
+    here = Launcher(sys.executable, True)
+    do_install(env, "cursor", "user", launcher_=here)
+    fresh = path_of(env, "cursor", "user").read_bytes()
+    do_install(env, "codex", "user", launcher_=launcher(str(tmp_path / "gone" / "python")))
+    done = repair(project=env["project"], home=env["home"], launcher=here, backup_dir=env["backup_dir"],
+                  agents=["cursor", "codex"])
+    assert [(r.agent, r.scope) for r in done] == [("codex", "user")]
+    assert path_of(env, "cursor", "user").read_bytes() == fresh
+
+
+def test_windows_entries_use_each_agents_shell(env, monkeypatch):
+    monkeypatch.setattr(agents_mod, "WINDOWS", True)
+    py = "C:\\Users\\me\\AppData\\Roaming\\Code\\venv\\Scripts\\python.exe"
+    for agent in NAMES:
+        do_install(env, agent, launcher_=launcher(py))
+    codex = json.loads(path_of(env, "codex").read_text())["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    assert codex == f'(if exist "{py}" "{py}" -m ownwise hook --agent codex 2>nul) & exit /b 0'
+    cursor = json.loads(path_of(env, "cursor").read_text())["hooks"]["afterFileEdit"][0]["command"]
+    assert cursor.startswith(f"if (Test-Path -LiteralPath '{py}' -PathType Leaf) {{ & '{py}' -m ownwise hook")
+    claude = json.loads(path_of(env, "claude-code").read_text())["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    assert claude.startswith(f"[ -x '{py}' ] && '{py}' -m ownwise")  # Git Bash on Windows
+    rows = [r for r in status(project=env["project"], home=env["home"]) if r["installed"]]
+    assert len(rows) == 4 and all(r["launchers"] == [py] and not r["unguarded"] for r in rows)
+
+
+def test_a_console_script_whose_interpreter_is_gone_is_missing(tmp_path):
+    bin_ = tmp_path / "venv" / "bin"
+    bin_.mkdir(parents=True)
+    script = bin_ / "ownwise"
+    script.write_text(f"#!{bin_}/python3.12\nimport ownwise\n")
+    script.chmod(0o755)
+    (bin_ / "python").symlink_to("/nonexistent/python3.12")  # its base Python was removed
+    assert Launcher(str(script), False).missing() == str(bin_ / "python")
+    (bin_ / "python").unlink()
+    (bin_ / "python").symlink_to(sys.executable)
+    assert Launcher(str(script), False).missing() == f"{bin_}/python3.12"  # the #! names another
+    (bin_ / "python3.12").symlink_to(sys.executable)
+    assert Launcher(str(script), False).missing() is None
+    script.chmod(0o644)  # not executable: [ -x ] is false, the guard runs nothing
+    assert Launcher(str(script), False).missing() == str(script)
 
 
 # ---------------------------------------------------------------- payloads
@@ -514,3 +677,87 @@ def test_relative_paths_resolve_against_cwd_and_repeat_once():
     p["tool_input"]["command"] = ("*** Begin Patch\n*** Update File: ./src/../src/cart.py\n@@\n-a\n+b\n"
                                   "*** Update File: src/cart.py\n@@\n-c\n+d\n*** End Patch\n")
     assert AGENTS["codex"].parse(p).files == (f"{SHOP}/src/cart.py",)
+
+
+# ---------------------------------------------------------------- Cursor's edit tools and shapes
+# Cursor does not document the preToolUse payload of its edit tools; these shapes are from
+# third-party captures, each named beside it.
+
+CURSOR_COMMON = {"conversation_id": "c-1", "generation_id": "g-1", "model": "composer-2",
+                 "cursor_version": "3.11.25", "workspace_roots": [SHOP], "user_email": None,
+                 "transcript_path": None}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX sample paths")
+@pytest.mark.parametrize("shape,files,tool", [
+    # StrReplace with {path, old_string, new_string}: git-ai-project/git-ai
+    # src/commands/checkpoint_agent/presets/cursor.rs (test_cursor_file_edit_accepts_path_field),
+    # sudosubin/pi-frontier#10
+    ({"hook_event_name": "preToolUse", "tool_name": "StrReplace",
+      "tool_input": {"path": f"{SHOP}/src/cart.py", "old_string": "pass", "new_string": "return 0"}},
+     [f"{SHOP}/src/cart.py"], "StrReplace"),
+    # ApplyPatch with the patch text only: git-ai ... cursor.rs (test_cursor_apply_patch_post_file_edit)
+    ({"hook_event_name": "postToolUse", "tool_name": "ApplyPatch",
+      "tool_input": {"patch": "*** Begin Patch\n*** Update File: src/cart.py\n@@\n-old\n+new\n"
+                              "*** Add File: src/new.py\n+x\n*** End Patch\n"}},
+     [f"{SHOP}/src/cart.py", f"{SHOP}/src/new.py"], "ApplyPatch"),
+    # ApplyPatch as {path, patch}: deftai/directive#2713 (the normalized JSON shape)
+    ({"hook_event_name": "preToolUse", "tool_name": "ApplyPatch",
+      "tool_input": {"path": "src/cart.py", "patch": "*** Begin Patch\n*** Update File: src/cart.py\n"
+                                                   "@@\n-a\n+b\n*** End Patch\n"}},
+     [f"{SHOP}/src/cart.py"], "ApplyPatch"),
+    # no tool_name, the arguments under "arguments": deftai/directive#2628, #2669 (payloads that
+    # "omit a top-level tool name")
+    ({"hook_event_name": "preToolUse",
+      "arguments": {"file_path": f"{SHOP}/src/cart.py", "contents": "def total(items):\n    return 0\n"}},
+     [f"{SHOP}/src/cart.py"], None),
+    ({"hook_event_name": "preToolUse",
+      "tool_input": {"path": "src/cart.py", "old_string": "pass", "new_string": "return 0"}},
+     [f"{SHOP}/src/cart.py"], None),
+    # Write with an absolute file_path, no cwd, and postToolUse with tool_output: termaxa/termaxa#106
+    # (captured from Cursor 3.11.25); a cwd of "" (DobermanCore/Doberman-Core#576)
+    ({"hook_event_name": "postToolUse", "tool_name": "Write", "cwd": "", "tool_use_id": "t-1",
+      "tool_input": {"file_path": f"{SHOP}/src/cart.py", "contents": "x = 1\n"},
+      "tool_output": json.dumps({"file_path": f"{SHOP}/src/cart.py", "success": True}), "duration": 12},
+     [f"{SHOP}/src/cart.py"], "Write"),
+])
+def test_cursor_edit_tools_and_shapes(shape, files, tool):
+    event = AGENTS["cursor"].parse({**CURSOR_COMMON, **shape})
+    phase = "pre" if shape["hook_event_name"] == "preToolUse" else "post"
+    assert event == HookEvent("cursor", phase, tuple(files), SHOP, "c-1", tool)
+
+
+def test_cursor_payloads_that_name_no_edit_are_ignored():
+    for shape in ({"hook_event_name": "preToolUse", "arguments": {"file_path": f"{SHOP}/src/cart.py"}},  # a read
+                  {"hook_event_name": "preToolUse", "tool_name": "Read", "tool_input": {"path": "a.py"}},
+                  {"hook_event_name": "preToolUse", "tool_name": "Delete", "tool_input": {"path": "a.py"}},
+                  {"hook_event_name": "preToolUse", "arguments": "not json"},
+                  {"arguments": {"file_path": "a.py", "content": "x"}}):  # no event
+        assert AGENTS["cursor"].parse({**CURSOR_COMMON, **shape}) is None, shape
+
+
+def test_cursor_windows_roots_are_local_paths(monkeypatch):
+    # on Windows Cursor gives the workspace as "/C:/Users/..." (termaxa/termaxa#106)
+    monkeypatch.setattr(agents_mod, "WINDOWS", True)
+    p = {**CURSOR_COMMON, "workspace_roots": ["/C:/Users/dev/shop"], "hook_event_name": "preToolUse",
+         "tool_name": "Write", "tool_input": {"file_path": "/c:/Users/dev/shop/src/cart.py", "content": ""}}
+    assert AGENTS["cursor"].parse(p).cwd == "C:\\Users\\dev\\shop"
+    assert agents_mod._local_path("/c:/Users/dev/shop/src/cart.py") == "c:\\Users\\dev\\shop\\src\\cart.py"
+    assert agents_mod._local_path("file:///C:/Users/dev/my%20shop") == "C:\\Users\\dev\\my shop"
+
+
+# ---------------------------------------------------------------- who sent a payload
+
+def test_origin_tells_the_agent_by_fields_only_it_sends():
+    for name in EXPECTED:  # each agent's own sample payloads
+        want = name.rsplit("-", 1)[0]
+        assert agents_mod.origin(payload(name)) == (None if want == "claude-code" else want), name
+    # Copilot CLI running a project's Claude Code hooks sends its VS Code compatible payload
+    # (hooks-reference.md, "preToolUse / PreToolUse": timestamp as ISO 8601, no transcript_path)
+    copilot_pascal = {"hook_event_name": "PreToolUse", "session_id": "s", "timestamp": "2026-01-01T00:00:00.000Z",
+                      "cwd": SHOP, "tool_name": "Edit", "tool_input": {"path": f"{SHOP}/src/cart.py"}}
+    assert agents_mod.origin(copilot_pascal) == "copilot"
+    # Cursor running Claude Code's hooks sends its own payload (cursor.com/docs/reference/
+    # third-party-hooks; DobermanCore/Doberman-Core#576: cwd "", the project only in workspace_roots)
+    assert agents_mod.origin({**CURSOR_COMMON, "hook_event_name": "preToolUse", "cwd": ""}) == "cursor"
+    assert agents_mod.origin(payload("claude-code-post")) is None  # Claude Code's: any agent may claim it

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any, NamedTuple, Protocol
 
+    from .command import Launcher
+
 SCOPES = ("user", "project")
 PHASES = ("pre", "post")
 
@@ -46,11 +48,15 @@ if TYPE_CHECKING:
 
         def config_path(self, scope: str, project: Path, home: Path) -> Path: ...
 
-        def install(self, text: str | None, command: str) -> str: ...
+        def install(self, text: str | None, launcher: Launcher) -> str: ...
 
-        def uninstall(self, text: str, command: str) -> str | None: ...
+        def uninstall(self, text: str) -> str | None: ...
 
         def installed(self, text: str | None) -> bool: ...
+
+        def commands(self, text: str | None) -> list[tuple[str, str]]: ...
+
+        def args(self, phase: str) -> str: ...
 
         def parse(self, payload: dict) -> HookEvent | None: ...
 else:  # the same tuple at run time, without typing.NamedTuple
@@ -66,10 +72,11 @@ def _marker_re(agent: str) -> re.Pattern[str]:
     return re.compile(rf"ownwise hook --agent[ =]['\"]?{re.escape(agent)}(?![\w-])")
 
 
-def check_command(agent: str, command: str) -> None:
-    """A command ownwise could not find again (to uninstall it) is refused."""
-    if not _marker_re(agent).search(command):
-        raise ValueError(f"the hook command must contain {marker(agent)!r}: {command!r}")
+#: where the agents run a hook's command string, on POSIX systems and on Windows: Claude Code runs
+#: hooks with bash everywhere (Git Bash on Windows), Codex with ``$SHELL -lc`` (``cmd.exe /C`` on
+#: Windows), Cursor through PowerShell on Windows; Copilot entries hold a ``bash`` and a
+#: ``powershell`` command (sources in docs/agents.md)
+WINDOWS = os.name == "nt"
 
 
 # ---------------------------------------------------------------- JSON text in, JSON text out
@@ -229,8 +236,21 @@ class _JsonHooksAgent:
     def _mark(self) -> re.Pattern[str]:  # only install, uninstall and status need it (re caches it)
         return _marker_re(self.name)
 
+    # the shell a ``command`` string runs in: "posix", "powershell" or "cmd"
+    def shell(self) -> str:
+        return "posix"
+
+    def args(self, phase: str) -> str:
+        """What follows the launcher in the command: ``hook --agent NAME`` (the marker)."""
+        return marker(self.name)[len("ownwise "):]
+
+    def command(self, phase: str, launcher: Launcher, shell: str | None = None) -> str:
+        from .command import RENDERERS
+
+        return RENDERERS[shell or self.shell()](launcher, self.args(phase))
+
     # what ownwise writes for one phase (found again by ``_handler_is_ours``)
-    def entry(self, phase: str, command: str) -> dict[str, Any]:
+    def entry(self, phase: str, launcher: Launcher) -> dict[str, Any]:
         raise NotImplementedError
 
     def _handler_is_ours(self, handler: Any) -> bool:
@@ -239,13 +259,36 @@ class _JsonHooksAgent:
         return any(isinstance(handler.get(k), str) and self._mark.search(handler[k])
                    for k in ("command", "bash", "powershell"))
 
-    # -- the items of one event list: subclasses with nested groups override these two
+    def _our_handlers(self, items: list[Any]) -> list[dict[str, Any]]:
+        return [it for it in items if self._handler_is_ours(it)]
+
+    def commands(self, text: str | None) -> list[tuple[str, str]]:
+        """``(phase, command string)`` of every entry of ownwise's in the text (phase "" when the
+        entry is on an event ownwise does not use)."""
+        if text is None:
+            return []
+        hooks = _hooks(_load(text), create=False)
+        if hooks is None:
+            return []
+        phase_of = {event: phase for phase, event in self.events.items()}
+        out: list[tuple[str, str]] = []
+        for event, items in hooks.items():
+            if not isinstance(items, list):
+                continue
+            for handler in self._our_handlers(items):
+                for key in ("command", "bash", "powershell"):
+                    v = handler.get(key)
+                    if isinstance(v, str) and self._mark.search(v):
+                        out.append((phase_of.get(event, ""), v))
+        return out
+
+    # -- the items of one event list: subclasses with nested groups override these and _our_handlers
     def _strip_items(self, items: list[Any]) -> tuple[list[Any], int]:
         kept = [it for it in items if not self._handler_is_ours(it)]
         return kept, len(items) - len(kept)
 
     def _count_ours(self, items: list[Any]) -> int:
-        return sum(1 for it in items if self._handler_is_ours(it))
+        return len(self._our_handlers(items))
 
     # -- the document
     def _strip(self, data: dict[str, Any]) -> int:
@@ -269,7 +312,7 @@ class _JsonHooksAgent:
             del data["hooks"]
         return removed
 
-    def _exact(self, data: dict[str, Any], command: str) -> bool:
+    def _exact(self, data: dict[str, Any], launcher: Launcher) -> bool:
         """ownwise's entries are there as this install would write them, and nothing else of ours."""
         hooks = _hooks(data, create=False)
         if hooks is None:
@@ -282,18 +325,17 @@ class _JsonHooksAgent:
             return False
         for phase, event in self.events.items():
             items = _event_list(hooks, event, create=False)
-            if items is None or self.entry(phase, command) not in items:
+            if items is None or self.entry(phase, launcher) not in items:
                 return False
         return True
 
-    def install(self, text: str | None, command: str) -> str:
-        check_command(self.name, command)
+    def install(self, text: str | None, launcher: Launcher) -> str:
         data = _load(text)
         hooks = _hooks(data, create=False)
         for event in self.events.values():  # a wrong shape is an error before anything changes
             if hooks is not None:
                 _event_list(hooks, event, create=False)
-        if self._exact(data, command) and text is not None and text.strip():
+        if self._exact(data, launcher) and text is not None and text.strip():
             return text
         self._strip(data)
         if self.versioned and "version" not in data:
@@ -303,10 +345,10 @@ class _JsonHooksAgent:
         for phase, event in self.events.items():
             items = _event_list(hooks, event, create=True)
             assert items is not None
-            items.append(self.entry(phase, command))
+            items.append(self.entry(phase, launcher))
         return _dump(data, text)
 
-    def uninstall(self, text: str, command: str) -> str | None:
+    def uninstall(self, text: str) -> str | None:
         data = _load(text)
         if not self._strip(data):
             return text
@@ -340,8 +382,17 @@ class _MatcherGroupsAgent(_JsonHooksAgent):
 
     matcher = ""
 
-    def entry(self, phase: str, command: str) -> dict[str, Any]:
-        return {"matcher": self.matcher, "hooks": [{"type": "command", "command": command}]}
+    def entry(self, phase: str, launcher: Launcher) -> dict[str, Any]:
+        return {"matcher": self.matcher,
+                "hooks": [{"type": "command", "command": self.command(phase, launcher)}]}
+
+    def _our_handlers(self, items: list[Any]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for group in items:
+            handlers = group.get("hooks") if isinstance(group, dict) else None
+            if isinstance(handlers, list):
+                out += [h for h in handlers if self._handler_is_ours(h)]
+        return out
 
     def _strip_items(self, items: list[Any]) -> tuple[list[Any], int]:
         kept: list[Any] = []
@@ -360,14 +411,6 @@ class _MatcherGroupsAgent(_JsonHooksAgent):
             if rest:
                 kept.append({**group, "hooks": rest})
         return kept, removed
-
-    def _count_ours(self, items: list[Any]) -> int:
-        n = 0
-        for group in items:
-            handlers = group.get("hooks") if isinstance(group, dict) else None
-            if isinstance(handlers, list):
-                n += sum(1 for h in handlers if self._handler_is_ours(h))
-        return n
 
 
 # ---------------------------------------------------------------- the agents
@@ -411,6 +454,9 @@ class Codex(_MatcherGroupsAgent):
     events = {"pre": "PreToolUse", "post": "PostToolUse"}
     matcher = "apply_patch"
 
+    def shell(self) -> str:
+        return "cmd" if WINDOWS else "posix"  # $SHELL -lc, or cmd.exe /C (codex-rs/hooks command_runner.rs)
+
     def config_path(self, scope: str, project: Path, home: Path) -> Path:
         self._scope(scope)
         return (home / ".codex" if scope == "user" else project / ".codex") / "hooks.json"
@@ -436,20 +482,54 @@ class Codex(_MatcherGroupsAgent):
                          _str(payload.get("session_id")), tool)
 
 
+def _local_path(p: str) -> str:
+    """A path as Cursor may send it (a ``file://`` URI, or ``/C:/…`` on Windows) as a local path."""
+    if p.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        p = unquote(urlsplit(p).path)
+    if WINDOWS and re.match(r"/[A-Za-z]:[/\\]", p):
+        p = p[1:].replace("/", "\\")
+    return p
+
+
+def _first(payload: dict, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if key in payload:
+            return payload[key]
+    return None
+
+
 class Cursor(_JsonHooksAgent):
-    """Cursor: ``hooks.json`` version 1; ``preToolUse`` on Write before, ``afterFileEdit`` after."""
+    """Cursor: ``hooks.json`` version 1; ``preToolUse`` on its edit tools before, ``afterFileEdit`` after.
+
+    Cursor also runs Claude Code's hooks (its "third-party hooks") with its own payloads, and
+    payloads of its edit tools seen in the wild do not always name the tool (the arguments then
+    under ``arguments``); :meth:`parse` takes all of these.
+    """
 
     name = "cursor"
     events = {"pre": "preToolUse", "post": "afterFileEdit"}
     versioned = True
-    pre_matcher = "Write"
-    edit_tools = frozenset({"Write", "Edit", "StrReplace", "MultiEdit", "EditNotebook"})
+    pre_matcher = "Write|StrReplace|ApplyPatch|Edit|MultiEdit|EditNotebook"
+    edit_tools = frozenset({"Write", "Edit", "StrReplace", "MultiEdit", "EditNotebook", "NotebookEdit",
+                            "ApplyPatch", "SearchReplace"})
     path_keys = ("file_path", "path", "target_file", "filePath", "targetFile", "target_notebook")
+    # arguments only an edit has: how a payload that names no tool is known to be an edit
+    edit_fields = ("content", "contents", "old_string", "new_string", "oldString", "newString",
+                   "patch", "diff", "edits")
 
-    def entry(self, phase: str, command: str) -> dict[str, Any]:
+    def shell(self) -> str:
+        return "powershell" if WINDOWS else "posix"
+
+    def args(self, phase: str) -> str:
+        # the phase, for a payload that does not say its event (the bare patch text, see run.py)
+        return f"{super().args(phase)} --phase {phase}"
+
+    def entry(self, phase: str, launcher: Launcher) -> dict[str, Any]:
         if phase == "pre":
-            return {"command": command, "matcher": self.pre_matcher}
-        return {"command": command}
+            return {"command": self.command(phase, launcher), "matcher": self.pre_matcher}
+        return {"command": self.command(phase, launcher)}
 
     def config_path(self, scope: str, project: Path, home: Path) -> Path:
         self._scope(scope)
@@ -458,23 +538,36 @@ class Cursor(_JsonHooksAgent):
     def parse(self, payload: dict) -> HookEvent | None:
         event = payload.get("hook_event_name")
         roots = payload.get("workspace_roots")
-        cwd = _str(payload.get("cwd")) or (
-            _str(roots[0]) if isinstance(roots, list) and roots else None)
+        root = _str(roots[0]) if isinstance(roots, list) and roots else None
+        cwd = _str(payload.get("cwd")) or (_local_path(root) if root else None)
         session = _str(payload.get("conversation_id")) or _str(payload.get("session_id"))
         if event == "afterFileEdit":
             path = _str(payload.get("file_path"))
             if path is None:
                 return None
-            return HookEvent(self.name, "post", _abs_files([path], cwd), cwd, session,
+            return HookEvent(self.name, "post", _abs_files([_local_path(path)], cwd), cwd, session,
                              _str(payload.get("tool_name")))
         phase = _phase(event, ("preToolUse", "postToolUse"))
-        tool = _str(payload.get("tool_name"))
-        if phase is None or tool not in self.edit_tools:
+        if phase is None:
             return None
-        path = _path_from(_maybe_json(payload.get("tool_input")), self.path_keys)
-        if path is None:
+        tool = _str(_first(payload, ("tool_name", "toolName", "tool")))
+        args = _maybe_json(_first(payload, ("tool_input", "toolInput", "arguments", "input")))
+        if tool is None:
+            if not isinstance(args, dict) or not any(k in args for k in self.edit_fields):
+                return None
+        elif tool not in self.edit_tools:
             return None
-        return HookEvent(self.name, phase, _abs_files([path], cwd), cwd, session, tool)
+        paths: list[str] = []
+        p = _path_from(args, self.path_keys)
+        if p:
+            paths.append(p)
+        patch = _patch_text(args)
+        if patch:
+            paths += patch_files(patch)
+        if not paths:
+            return None
+        return HookEvent(self.name, phase, _abs_files([_local_path(x) for x in paths], cwd), cwd,
+                         session, tool)
 
 
 class Copilot(_JsonHooksAgent):
@@ -482,6 +575,8 @@ class Copilot(_JsonHooksAgent):
 
     The camelCase payloads do not name their event, so each entry's command carries
     ``--phase pre|post``; :meth:`parse` also tells them apart by ``toolResult`` (post only).
+    Each entry holds a ``bash`` and a ``powershell`` command (Copilot runs the one for its
+    platform) and a ``matcher`` on the edit tools, so the hook starts only for file edits.
     """
 
     name = "copilot"
@@ -490,12 +585,16 @@ class Copilot(_JsonHooksAgent):
     # runtime tool names, and the Claude names the PascalCase (VS Code compatible) payloads use
     edit_tools = frozenset({"edit", "create", "str_replace_editor", "apply_patch", "write",
                             "Edit", "Write", "MultiEdit"})
+    # a regex on toolName, anchored by Copilot as ^(?:PATTERN)$
+    matcher = "edit|create|str_replace_editor|apply_patch|write"
 
-    def entry(self, phase: str, command: str) -> dict[str, Any]:
-        cmd = f"{command} --phase {phase}"
-        if os.name == "nt":  # the call operator runs a quoted executable path in PowerShell
-            return {"type": "command", "powershell": f"& {cmd}"}
-        return {"type": "command", "bash": cmd}
+    def args(self, phase: str) -> str:
+        return f"{super().args(phase)} --phase {phase}"
+
+    def entry(self, phase: str, launcher: Launcher) -> dict[str, Any]:
+        return {"type": "command", "matcher": self.matcher,
+                "bash": self.command(phase, launcher, "posix"),
+                "powershell": self.command(phase, launcher, "powershell")}
 
     def config_path(self, scope: str, project: Path, home: Path) -> Path:
         self._scope(scope)
@@ -528,6 +627,26 @@ class Copilot(_JsonHooksAgent):
             return None
         cwd = _str(payload.get("cwd"))
         return HookEvent(self.name, phase, _abs_files(paths, cwd), cwd, session, tool)
+
+
+def origin(payload: dict) -> str | None:
+    """The agent that sent ``payload``, told by fields only that agent sends; None if unsure.
+
+    One edit can reach several agents' hooks: Copilot CLI runs a project's ``.claude/settings*.json``
+    hooks (with its VS Code compatible payload: ``timestamp``, no ``transcript_path``), and Cursor
+    runs Claude Code's hooks (with its own payload: ``cursor_version``, ``conversation_id``,
+    ``workspace_roots``). The hook credits the edit to the agent that sent the payload.
+    """
+    if "cursor_version" in payload or "conversation_id" in payload or "workspace_roots" in payload:
+        return "cursor"
+    if "toolName" in payload or "toolArgs" in payload or "sessionId" in payload:
+        return "copilot"
+    if (isinstance(payload.get("timestamp"), str) and "hook_event_name" in payload
+            and "transcript_path" not in payload and "tool_use_id" not in payload):
+        return "copilot"
+    if "turn_id" in payload:
+        return "codex"
+    return None
 
 
 AGENTS: dict[str, Agent] = {a.name: a for a in (ClaudeCode(), Codex(), Cursor(), Copilot())}

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .agents import AGENTS, SCOPES, ConfigError
+from .command import Launcher, is_current, launcher_in
 
 if TYPE_CHECKING:
     from .agents import Agent  # a Protocol, defined for type checkers only
 
-__all__ = ["ConfigError", "Result", "install", "status", "uninstall"]
+__all__ = ["ConfigError", "Launcher", "Result", "install", "repair", "status", "uninstall"]
 
 BACKUP_FORMAT = 1
 
@@ -39,7 +40,8 @@ class Result:
     agent: str
     scope: str
     path: Path
-    action: str  # "installed" | "already installed" | "uninstalled" | "restored" | "not installed"
+    # "installed" | "already installed" | "uninstalled" | "restored" | "not installed" | "repaired"
+    action: str
 
 
 def _agent(name: str) -> Agent:
@@ -191,25 +193,35 @@ def _drop_backup(file: Path) -> None:
 # ---------------------------------------------------------------- the operations
 
 
-def install(agent: str, scope: str, *, project: Path, home: Path, command: str,
+def install(agent: str, scope: str, *, project: Path, home: Path, launcher: Launcher,
             backup_dir: Path) -> Result:
-    """Add ownwise's hook entries for ``agent`` to its ``scope`` config file.
+    """Add ownwise's hook entries for ``agent`` to its ``scope`` config file, running ``launcher``.
 
-    Raises :class:`ConfigError` (naming the file) when the existing file cannot be edited
-    safely, and ValueError for an unknown agent or scope; nothing is written then.
+    Entries of ownwise's already there with another command (an older unguarded form, another
+    interpreter) are replaced. Raises :class:`ConfigError` (naming the file) when the existing
+    file cannot be edited safely, and ValueError for an unknown agent or scope; nothing is
+    written then.
     """
     adapter = _agent(agent)
     path = _config_path(adapter, scope, project, home)
     raw = _read(path)
     text = _decode(raw, path)
     try:
-        new = adapter.install(text, command).encode("utf-8")
+        new = adapter.install(text, launcher).encode("utf-8")
     except ConfigError as exc:
         raise _in_file(path, exc) from None
     if raw is not None and new == raw:
         return Result(agent, scope, path, "already installed")
     file = _backup_path(backup_dir, agent, scope, path)
     meta = _load_backup(file, path)
+    if raw is not None and text is not None and adapter.commands(text) and (
+            meta is None or _sha(raw) != meta["written_sha256"]):
+        # ownwise's entries are there, but not as ownwise last wrote them (an older version kept
+        # no backup, or the file was edited since): its bytes are not the user's own, so no backup
+        # would give them back. Uninstall then removes ownwise's entries instead.
+        _drop_backup(file)
+        _atomic_write(path, new, _mode(_target(path)))
+        return Result(agent, scope, path, "installed")
     if meta is None or raw is None or _sha(raw) != meta["written_sha256"]:
         # the state before ownwise's first write since the user last had the file to themselves
         meta = {"format": BACKUP_FORMAT, "agent": agent, "scope": scope, "path": str(path),
@@ -225,8 +237,7 @@ def install(agent: str, scope: str, *, project: Path, home: Path, command: str,
     return Result(agent, scope, path, "installed")
 
 
-def uninstall(agent: str, scope: str, *, project: Path, home: Path, command: str,
-              backup_dir: Path) -> Result:
+def uninstall(agent: str, scope: str, *, project: Path, home: Path, backup_dir: Path) -> Result:
     """Take ownwise's hook entries for ``agent`` out of its ``scope`` config file.
 
     If the file is byte-identical to what :func:`install` wrote, the previous bytes come back
@@ -252,7 +263,7 @@ def uninstall(agent: str, scope: str, *, project: Path, home: Path, command: str
     text = _decode(raw, path)
     assert text is not None
     try:
-        new_text = adapter.uninstall(text, command)
+        new_text = adapter.uninstall(text)
     except ConfigError as exc:
         raise _in_file(path, exc) from None
     if new_text is None:
@@ -268,8 +279,33 @@ def uninstall(agent: str, scope: str, *, project: Path, home: Path, command: str
     return Result(agent, scope, path, "uninstalled")
 
 
+def _entries(adapter: Agent, text: str | None) -> dict[str, Any]:
+    """What ownwise's entries in a config run: ``launchers`` (their paths), ``missing`` (paths that
+    are not there, so the entry runs nothing), ``unguarded`` (an entry not in the guarded form this
+    version writes, e.g. from an older version, which fails when its path is gone)."""
+    launchers: list[str] = []
+    missing: list[str] = []
+    unguarded = False
+    for phase, command in adapter.commands(text):
+        launcher = launcher_in(command)
+        if launcher is None:
+            unguarded = True
+            continue
+        if launcher.path not in launchers:
+            launchers.append(launcher.path)
+        gone = launcher.missing()
+        if gone and gone not in missing:
+            missing.append(gone)
+        if not phase or not is_current(command, launcher, adapter.args(phase)):
+            unguarded = True
+    return {"launchers": launchers, "missing": missing, "unguarded": unguarded}
+
+
 def status(*, project: Path, home: Path) -> list[dict]:
-    """Per agent and scope: ``agent``, ``scope``, ``path``, ``exists``, ``installed``, ``error``.
+    """Per agent and scope: ``agent``, ``scope``, ``path``, ``exists``, ``installed``, ``error``,
+    and about ownwise's entries there: ``launchers``, ``missing``, ``unguarded`` (see
+    :func:`_entries`) and ``stale`` (there are entries, and one is unguarded or runs a missing
+    path: :func:`repair` rewrites those).
 
     ``error`` is the problem of a file that cannot be read as a config (then ``installed`` is
     False), else None.
@@ -281,14 +317,34 @@ def status(*, project: Path, home: Path) -> list[dict]:
             error: str | None = None
             installed = False
             raw: bytes | None = None
+            entries: dict[str, Any] = {"launchers": [], "missing": [], "unguarded": False}
             try:
                 raw = _read(path)
-                installed = adapter.installed(_decode(raw, path))
+                text = _decode(raw, path)
+                installed = adapter.installed(text)
+                entries = _entries(adapter, text)
             except ConfigError as exc:
                 error = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
             except OSError as exc:
                 error = f"{path}: {exc.strerror or exc}"
             rows.append({"agent": name, "scope": scope, "path": str(path),
                          "exists": raw is not None or path.exists(), "installed": installed,
-                         "error": error})
+                         "error": error, **entries,
+                         "stale": bool(entries["missing"] or entries["unguarded"])})
     return rows
+
+
+def repair(*, project: Path, home: Path, launcher: Launcher, backup_dir: Path,
+           agents: list[str] | None = None, scopes: list[str] | None = None) -> list[Result]:
+    """Rewrite the stale entries (:func:`status`) for ``launcher``, with install's backups.
+
+    Only files with stale entries are touched; one that cannot be read is left to ``status``.
+    """
+    done: list[Result] = []
+    for row in status(project=project, home=home):
+        if not row["stale"] or (agents and row["agent"] not in agents) or (scopes and row["scope"] not in scopes):
+            continue
+        r = install(row["agent"], row["scope"], project=project, home=home, launcher=launcher,
+                    backup_dir=backup_dir)
+        done.append(Result(r.agent, r.scope, r.path, "repaired" if r.action == "installed" else r.action))
+    return done

@@ -2,9 +2,17 @@
 
 Reads the agent's JSON payload on stdin, records the touched files' state (hash
 and per-line hashes, never their text) in the database, and exits 0 quickly.
-It must never block or fail the agent: any error goes to ``hook-errors.log``
-in the data directory (rotated to ``hook-errors.log.1`` past :data:`LOG_MAX_BYTES`)
-and the exit status stays 0.
+It must never block or fail the agent: stdin is read as bytes and decoded here
+(UTF-8 whatever the locale, byte-order marks stripped, bad bytes replaced), and
+any error goes to ``hook-errors.log`` in the data directory (rotated to
+``hook-errors.log.1`` past :data:`LOG_MAX_BYTES`); the exit status stays 0 and
+nothing is printed.
+
+One edit can reach several agents' hooks (Copilot CLI runs a project's Claude
+Code hooks, Cursor can too): the payload's shape tells which agent sent it
+(:func:`ownwise.hooks.agents.origin`), the edit is credited to that agent, and a
+snapshot equal to the file's newest one by the same agent and phase, taken
+within :data:`SAME_EDIT_SECONDS`, is not stored again.
 """
 
 from __future__ import annotations
@@ -14,6 +22,10 @@ import os
 import sys
 import time
 from pathlib import Path
+
+#: two snapshots of one file by one agent, in one phase and with the same content, this close
+#: together are two hooks firing for the same edit
+SAME_EDIT_SECONDS = 10.0
 
 
 def _args(argv: list[str]) -> tuple[str | None, str | None]:
@@ -28,13 +40,19 @@ def _args(argv: list[str]) -> tuple[str | None, str | None]:
             phase = next(it, None)
         elif a.startswith("--phase="):
             phase = a.split("=", 1)[1]
-    return agent, phase
+    return agent, phase if phase in ("pre", "post") else None
 
 
-def _now() -> str:
-    """UTC now as the server writes times (ISO 8601, milliseconds), without importing datetime."""
-    t = time.time()
+def _now(t: float | None = None) -> str:
+    """UTC ``t`` (default now) as the server writes times (ISO 8601, milliseconds), without datetime."""
+    t = time.time() if t is None else t
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}+00:00"
+
+
+def decode(data: bytes) -> str:
+    """The payload's text: UTF-8 whatever the locale, with bad bytes replaced and the byte-order
+    marks in front removed (Cursor on Windows sends one, sometimes two)."""
+    return data.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
 
 
 #: ``hook-errors.log`` past this size is renamed to ``hook-errors.log.1`` (replacing the
@@ -59,28 +77,57 @@ def _log_error(message: str) -> None:
         pass
 
 
-def run(argv: list[str], stdin: str) -> int:
-    start = time.perf_counter()
-    agent, phase = _args(argv)
+def _payload(text: str, agent: str, phase: str | None) -> dict | None:
+    """The JSON object on stdin (an empty one for no input); None for JSON that is not an object.
+
+    Cursor has been seen to send an ``ApplyPatch`` call as the bare patch text instead of JSON;
+    from ownwise's own Cursor entries (which say their phase) that patch names the files.
+    """
+    if not text.strip():
+        return {}
     try:
-        from .agents import AGENTS
+        payload = json.loads(text)
+    except ValueError:
+        if agent == "cursor" and phase and "*** Begin Patch" in text:
+            root = os.environ.get("CURSOR_PROJECT_DIR")
+            return {"hook_event_name": "preToolUse" if phase == "pre" else "postToolUse",
+                    "tool_name": "ApplyPatch", "tool_input": {"patch": text},
+                    **({"workspace_roots": [root]} if root else {})}
+        raise
+    return payload if isinstance(payload, dict) else None
+
+
+def run(argv: list[str], stdin: bytes | str) -> int:
+    start = time.perf_counter()
+    agent = None
+    try:
+        agent, phase = _args(argv)
+        from .agents import AGENTS, origin
 
         if agent not in AGENTS:
             _log_error(f"unknown agent {agent!r} (known: {', '.join(sorted(AGENTS))})")
             return 0
-        payload = json.loads(stdin) if stdin.strip() else {}
-        event = AGENTS[agent].parse(payload) if isinstance(payload, dict) else None
+        payload = _payload(stdin if isinstance(stdin, str) else decode(stdin), agent, phase)
+        if payload is None:
+            return 0
+        sender = origin(payload)
+        if sender is not None and sender != agent and sender in AGENTS:
+            event = AGENTS[sender].parse(payload)  # another agent ran this agent's hook
+            phase = None  # its payload names its event
+        else:
+            event = AGENTS[agent].parse(payload)
         if event is None:
             return 0  # not a file edit
         from ..store.fast import connect, default_db_path, record
 
-        ts = _now()
+        now = time.time()
+        ts, since = _now(now), _now(now - SAME_EDIT_SECONDS)
         conn = connect(default_db_path())
         try:
-            conn.execute("begin")
+            conn.execute("begin immediate")  # hooks of several agents may run at once
             for f in event.files:
-                record(conn, agent=agent, phase=phase or event.phase, path=Path(f), ts=ts,
-                       session=event.session, tool=event.tool)
+                record(conn, agent=event.agent, phase=phase or event.phase, path=Path(f), ts=ts,
+                       session=event.session, tool=event.tool, since=since)
             conn.execute("commit")
         finally:
             conn.close()
@@ -94,9 +141,14 @@ def run(argv: list[str], stdin: str) -> int:
     return 0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """The hook's entry point (``ownwise hook …``, ``python -m ownwise hook …``): stdin read as
+    bytes, and nothing it can raise gets out."""
     try:
-        data = sys.stdin.read()
-    except Exception:  # noqa: BLE001
-        data = ""
-    return run(sys.argv[2:], data)
+        data = sys.stdin.buffer.read()
+    except BaseException:  # noqa: BLE001 - no stdin, a closed pipe: nothing to record
+        data = b""
+    try:
+        return run(sys.argv[2:] if argv is None else argv, data)
+    except BaseException:  # noqa: BLE001 - run() logs its own errors; this is the last net
+        return 0

@@ -83,15 +83,26 @@ def _open(db: Path) -> sqlite3.Connection:
 
 
 def record(conn: sqlite3.Connection, *, agent: str, phase: str, path: Path, ts: str, session: str | None,
-           tool: str | None) -> None:
+           tool: str | None, since: str | None = None) -> bool:
+    """Store the file's state now; False (nothing stored) when ``since`` is given and the file's
+    newest snapshot, taken at or after ``since``, is this agent's, in this phase and session, with
+    this state: another hook firing for the same edit."""
     import json
 
     exists, chash, lines, size = read_state(path)
+    if since is not None:
+        last = conn.execute(
+            "select agent, phase, [exists], content_hash, session, ts from agent_snapshots where path = ? "
+            "order by id desc limit 1", (str(path),)).fetchone()
+        if (last is not None and last[:4] == (agent, phase, int(exists), chash) and last[5] >= since
+                and (session is None or last[4] is None or last[4] == session)):
+            return False
     conn.execute(
         "insert into agent_snapshots (agent, phase, path, ts, session, tool, [exists], content_hash, "
         "line_hashes, size) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (agent, phase, str(path), ts, session, tool, int(exists), chash,
          json.dumps(lines) if lines is not None else None, size))
+    return True
 
 
 __all__ = ["MAX_BYTES", "connect", "content_hash", "default_db_path", "line_hash", "read_state", "record"]
