@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from posixpath import basename, splitext
 
-__all__ = ["SCAN_CHARS", "FileFacts", "file_facts", "language_of", "SOURCE_LANGUAGES"]
+__all__ = ["SCAN_CHARS", "SOURCE_LANGUAGES", "FileFacts", "file_facts", "imports_of", "language_of"]
 
 #: how much of a file's text the signals are read from (the size figures count all of it)
 SCAN_CHARS = 64_000
@@ -528,6 +528,15 @@ def _other_facts(relpath: str, text: str, total_lines: int, generated: str | Non
         template_logic = any(s in text for s in _TEMPLATE_SYNTAX)
     return FileFacts(path=relpath, language="", lines=total_lines, code_lines=code_lines, generated=generated,
                      template_logic=template_logic, iac_logic=iac_logic, iac_resources=iac_resources)
+
+
+def imports_of(relpath: str, text: str) -> tuple[str, ...]:
+    """Only the imports of a file (what the import graph needs): far cheaper than :func:`file_facts`."""
+    language = language_of(relpath)
+    if not language or language not in _IMPORTS:
+        return ()
+    scanned = text[:SCAN_CHARS]
+    return _imports(_without_comments(scanned, language), language)
 
 
 def is_entry_point(facts: FileFacts) -> bool:

@@ -403,21 +403,28 @@ class History:
 MAX_COMMITS = 20_000
 
 
-def read_history(root: Path, *, days: int = 365, timeout: float = 20.0) -> History | None:
+def read_history(root: Path, *, days: int = 365, since_commit: str | None = None,
+                 timeout: float = 20.0) -> History | None:
     """One ``git log`` over the *days* before the newest commit; None outside git or on failure.
 
-    Paths are made relative to *root* (which may be a sub-directory of the repository).
+    With *since_commit*, only the commits after it (``since_commit..HEAD``), to add to counts
+    read before. Paths are made relative to *root* (which may be a sub-directory of the repository).
     """
     head = git_head(root)
     if head is None:
         return None
-    newest = _git(root, "log", "-1", "--format=%ct", "HEAD", timeout=5.0)
     prefix = _git(root, "rev-parse", "--show-prefix", timeout=5.0)
-    if not newest or prefix is None:
+    if prefix is None:
         return None
-    since = int(newest.strip()) - days * 86400
-    out = _git(root, "log", f"--since={since}", f"--max-count={MAX_COMMITS}", "--no-renames",
-               "--format=%x1e%ae", "--name-only", "HEAD", "--", ".", timeout=timeout)
+    if since_commit is not None:
+        span = [f"{since_commit}..HEAD"]
+    else:
+        newest = _git(root, "log", "-1", "--format=%ct", "HEAD", timeout=5.0)
+        if not newest:
+            return None
+        span = [f"--since={int(newest.strip()) - days * 86400}", "HEAD"]
+    out = _git(root, "log", *span[:-1], f"--max-count={MAX_COMMITS}", "--no-renames",
+               "--format=%x1e%ae", "--name-only", span[-1], "--", ".", timeout=timeout)
     if out is None:
         return None
     prefix = prefix.strip()
