@@ -28,7 +28,6 @@ import json
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -122,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkouts", type=Path, default=Path("corpus"),
                     help="directory holding <owner>+<name> checkouts (default: ./corpus)")
     ap.add_argument("--clone-from", help="where to clone missing checkouts from: a mirrors directory or https://github.com")
+    ap.add_argument("--corpus", type=Path, default=CORPUS,
+                    help="the labelled corpus: a directory with repos.csv and <owner>+<name>.csv "
+                         "(default: benchmarks/ownership_corpus; benchmarks/ownership_heldout is the held-out set)")
     ap.add_argument("--only", action="append", default=[], help="only this repository (owner/name); repeatable")
     ap.add_argument("--labels", type=Path, help="one labels CSV of your own (path,class,borderline,reason)")
     ap.add_argument("--repo", type=Path, help="with --labels: the checkout those paths are relative to")
@@ -135,11 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("--labels needs --repo")
         jobs.append((args.repo.name, args.repo, read_labels(args.labels)))
     else:
-        for row in read_labels(CORPUS / "repos.csv"):
+        for row in read_labels(args.corpus / "repos.csv"):
             if args.only and row["repo"] not in args.only:
                 continue
             where = checkout(row["repo"], row["commit"], args.checkouts, args.clone_from)
-            jobs.append((row["repo"], where, read_labels(CORPUS / f"{row['repo'].replace('/', '+')}.csv")))
+            jobs.append((row["repo"], where, read_labels(args.corpus / f"{row['repo'].replace('/', '+')}.csv")))
 
     every_pairs: list[tuple[str, str]] = []
     clear_pairs: list[tuple[str, str]] = []
@@ -177,10 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     print_confusion("Clear labels", total[1])
     print()
     print_confusion("All labels", total[2])
-    by_kind = Counter(e.split(":")[0] for e in errors)
     print(f"\n{len(errors)} disagreements; scan time per repository (s): "
           + ", ".join(f"{n.split('/')[-1]} {t}" for n, t in timings.items()))
-    del by_kind
     return 0
 
 

@@ -28,6 +28,9 @@ from .rules import ConfigError, OwnershipClass, Rule, _type_name, validate_glob
 __all__ = [
     "OWNWISE_TOML",
     "PYPROJECT_TOML",
+    "RuleSuggestion",
+    "add_rule",
+    "suggest_rule",
     "find_workspace_root",
     "load_workspace_rules",
     "rules_from_settings",
@@ -479,3 +482,103 @@ def _locate(text: str, target: tuple[str, ...]) -> _Located:
         else:
             skip_value(None)
     return result
+
+
+# --------------------------------------------------------------------------
+# Learning from the user: a rule for a file's siblings
+
+
+@dataclass(frozen=True)
+class RuleSuggestion:
+    """A rule to offer after the user set a file's class by hand, and where it would be written."""
+
+    glob: str
+    cls: OwnershipClass
+    file: Path  # .ownwise.toml, or pyproject.toml when its [tool.ownwise] holds the rules
+    text: str  # the TOML that would be inserted, shown to the user before it is written
+    siblings: int  # how many other files the rule would reach
+
+
+def suggest_rule(root: Path, path: Path, cls: OwnershipClass, files: list[Path] | None = None) -> RuleSuggestion | None:
+    """A rule giving *cls* to the files beside *path* (its directory, ``dir/**``), or None.
+
+    None when the file sits at the workspace root (a rule for the whole workspace is not a
+    sibling rule) or has no siblings. *files*: the workspace's files (default: listed now).
+    """
+    root = Path(os.path.abspath(root))
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(root)
+    except ValueError:
+        return None
+    if len(rel.parts) < 2:
+        return None
+    directory = rel.parent.as_posix()
+    glob = f"{directory}/**"
+    if files is None:
+        from .repo import list_files
+
+        files = list_files(root / directory)
+    siblings = sum(1 for f in files if f.parent.is_relative_to(root / directory) and f.resolve() != Path(
+        os.path.abspath(path)).resolve())
+    if siblings == 0:
+        return None
+    target, table = _rules_file(root)
+    text = f'[[{table}]]\nglob = "{_toml_escape(glob)}"\nclass = "{cls.value}"\n'
+    return RuleSuggestion(glob, cls, target, text, siblings)
+
+
+def add_rule(suggestion: RuleSuggestion) -> Path:
+    """Write the suggested rule into its file, **before** the rules already there (first match wins).
+
+    The file's other content is kept byte for byte. Raises :class:`ValueError` when the file
+    holds its rules in a form a table cannot be put in front of (an inline ``rules = [...]``)
+    or would not parse afterwards; nothing is written then.
+    """
+    path = suggestion.file
+    table = suggestion.text.split("]]", 1)[0].lstrip("[")
+    try:
+        old = path.read_text("utf-8")
+    except FileNotFoundError:
+        old = ""
+    dotted = r"[ \t]*\.[ \t]*".join(re.escape(k) for k in table.split("."))
+    header = re.compile(r"^[ \t]*\[\[[ \t]*" + dotted + r"[ \t]*\]\]", re.M)
+    m = header.search(old)
+    if m is not None:
+        new = old[: m.start()] + suggestion.text + "\n" + old[m.start():]
+    else:
+        parsed = tomllib.loads(old) if old.strip() else {}
+        keys = table.split(".")
+        node: Any = parsed
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if node is not None:
+            raise ValueError(f"{path} lists its rules inline; add this rule to it yourself:\n{suggestion.text}")
+        new = old + ("\n" if old and not old.endswith("\n") else "") + ("\n" if old.strip() else "") + suggestion.text
+    rules, errors, _files = _check_written(path, new)
+    if errors:
+        raise ValueError(f"{path} would not be valid with the rule: {errors[0]}")
+    path.write_text(new, encoding="utf-8")
+    return path
+
+
+def _check_written(path: Path, text: str):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / path.name
+        probe.write_text(text, encoding="utf-8")
+        keypath = _PYPROJECT_PATH if path.name == PYPROJECT_TOML else _OWNWISE_PATH
+        rules, errors = _load_file(probe, keypath)
+        return rules, errors, [probe]
+
+
+def _rules_file(root: Path) -> tuple[Path, str]:
+    """Where a workspace's rules live: ``.ownwise.toml`` unless only pyproject.toml has them."""
+    ownwise = root / OWNWISE_TOML
+    if not ownwise.is_file() and (root / PYPROJECT_TOML).is_file() and _has_tool_ownwise(root / PYPROJECT_TOML):
+        return root / PYPROJECT_TOML, ".".join(_PYPROJECT_PATH)
+    return ownwise, ".".join(_OWNWISE_PATH)
+
+
+def _toml_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"')
