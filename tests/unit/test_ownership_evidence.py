@@ -360,3 +360,29 @@ def test_the_score_and_its_explanation_agree() -> None:
                                                       (1, "entry", "entries", "1 entry")])
 def test_plural(n: int, one: str, many: str | None, text: str) -> None:
     assert plural(n, one, many) == text
+
+
+def test_grammars_bison_output_rails_glue_and_config_directories(tmp_path: Path) -> None:
+    rules = "".join(f"expr{i}: expr{i} '+' term {{ $$ = add($1, $3); }}\n    | term ;\n" for i in range(40))
+    got = classes(tree(tmp_path, {
+        "src/parser.y": "%{\n#include \"x.h\"\n%}\n%%\n" + rules,
+        "src/parser.h": "/* A Bison parser, made by GNU Bison 3.8.2.  */\n#ifndef P_H\n#define P_H\nint yyparse(void);\n#endif\n",
+        "app/models/item.rb": "class Item < ApplicationRecord\n  belongs_to :family\n  has_many :entries\n"
+                              "  validates :name, presence: true\nend\n",
+        "config/initializers/cors.rb": "Rails.application.config.x = 1\nY = 2\n",
+        "src/components/list/index.tsx": ("import { useState } from 'react'\nexport default function L() {\n"
+                                          "  const [a] = useState(0)\n  return (<ul>{a}</ul>)\n}\n"),
+    }))
+    assert got["src/parser.y"][0] == C and "parsing" in got["src/parser.y"][1]
+    assert got["src/parser.h"][0] == T and "GNU Bison" in got["src/parser.h"][1]
+    assert got["app/models/item.rb"][0] == R and "handlers" in got["app/models/item.rb"][1]
+    assert got["config/initializers/cors.rb"] == (T, "transient: configuration written as code")
+    assert got["src/components/list/index.tsx"][0] == R  # a component's index.tsx is not the app's entry
+
+
+def test_rust_use_trees_count_for_fan_in() -> None:
+    f = file_facts("src/searcher/mod.rs", "use crate::{\n    line_buffer::{self, LineBuffer},\n    sink::Sink as S,\n};\n")
+    assert f.imports == ("crate::line_buffer", "crate::line_buffer::LineBuffer", "crate::sink::Sink")
+    g = ImportGraph(["src/lib.rs", "src/line_buffer.rs", "src/sink.rs", "src/searcher/mod.rs"])
+    g.add("src/searcher/mod.rs", "rust", f.imports)
+    assert g.fan_in("src/line_buffer.rs") == 1 and g.fan_in("src/sink.rs") == 1

@@ -44,6 +44,11 @@ _EXT_LANG = {
     "hrl": "erlang", "hs": "haskell", "ml": "ocaml", "mli": "ocaml", "elm": "elm",
     "clj": "clojure", "cljs": "clojure", "cljc": "clojure", "nim": "nim", "sql": "sql",
     "sol": "solidity",
+    # grammars are parsers written in their generator's language
+    "y": "grammar", "yy": "grammar", "l": "grammar", "ll": "grammar", "g4": "grammar", "pest": "grammar",
+    "lalrpop": "grammar", "peg": "grammar", "jison": "grammar",
+    # Ruby written as build or view DSLs
+    "rake": "ruby", "jbuilder": "ruby", "gemspec": "ruby",
 }  # fmt: skip
 
 #: languages whose files are source code (judged by evidence when no rule decides)
@@ -104,7 +109,9 @@ _GENERATED = re.compile(
     r"|^(?:this (?:file|code|module) (?:is|was|has been) )?(?:auto(?:matically)?[- ]?)?generated"
     r"(?: (?:automatically|automatically by|by|from|with|using)\b|[.:]?$)"
     r"|\bauto-?generated (?:file|code|by|from|with)\b|\bautomatically generated\b"
-    r"|\bthis (?:file|code) (?:is|was) (?:auto-?|automatically )?generated\b",
+    r"|\bthis (?:file|code) (?:is|was) (?:auto-?|automatically )?generated\b"
+    r"|\b(?:made|generated|produced|created) (?:automatically )?by (?:GNU Bison|Bison|flex|yacc|byacc|SWIG|Thrift"
+    r"|the protocol buffer compiler|protoc|Cython|sqlc|ANTLR|gRPC|the Apache Thrift compiler)\b",
     re.I,
 )
 _COMMENT_LEAD = re.compile(r"^\s*(?:#!?|//+|/\*+|\*+|<!--|--|;+|\"\"\"|'''|\(\*|%)\s?")
@@ -207,7 +214,7 @@ _IMPORTS = {
         r"""|\brequire[ \t]*\([ \t]*['"]([^'"\n]+)['"]"""),
     "go": re.compile(r'^[ \t]*(?:import[ \t]+)?(?:[\w.]+[ \t]+)?"([\w./\-]+)"[ \t]*$', re.M),
     "rust": re.compile(
-        r"^[ \t]*(?:pub(?:\([\w:]+\))?[ \t]+)?(?:use[ \t]+([\w:]+)|mod[ \t]+(\w+)[ \t]*;|extern[ \t]+crate[ \t]+(\w+))",
+        r"^[ \t]*(?:pub(?:\([\w:]+\))?[ \t]+)?(?:use[ \t]+([^;]+);|mod[ \t]+(\w+)[ \t]*;|extern[ \t]+crate[ \t]+(\w+))",
         re.M),
     "java": re.compile(r"^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+)(?:\.\*)?[ \t]*;?[ \t]*$", re.M),
     "c": re.compile(r'^[ \t]*#[ \t]*(?:include|import)[ \t]*["<]([^">\n]+)[">]', re.M),
@@ -273,13 +280,15 @@ _FRAMEWORKS: dict[str, re.Pattern[str]] = {
     "python": re.compile(
         r"^(?:flask|django|fastapi|starlette|sanic|quart|falcon|bottle|pyramid|litestar|tornado\.web"
         r"|aiohttp\.web|rest_framework|ninja|sqlalchemy|sqlmodel|peewee|tortoise|mongoengine|pymongo"
-        r"|alembic|wtforms|flask_\w+|marshmallow|pydantic|graphene|strawberry|streamlit|dash|gradio)\b"),
+        r"|alembic|wtforms|flask_\w+|marshmallow|pydantic|graphene|strawberry|streamlit|dash|gradio|click|typer"
+        r"|rich|textual)\b"),
     "js": re.compile(
         r"^(?:express|koa|fastify|@nestjs/|next(?:/|$)|nuxt|@remix-run/|react(?:-dom)?(?:/|$)"
         r"|react-router|@tanstack/|react-hook-form|formik|zod$|yup$|@hookform/|vue(?:-router)?$|pinia"
         r"|svelte|@sveltejs/|@angular/|@chakra-ui/|@mui/|@radix-ui/|@headlessui/|lucide-react"
         r"|prisma|@prisma/|typeorm|sequelize|mongoose|drizzle-orm|axios$|swr$|redux|@reduxjs/"
-        r"|class-validator|@apollo/|graphql$|styled-components|@emotion/|tailwind)"),
+        r"|class-validator|@apollo/|graphql$|styled-components|@emotion/|tailwind|@hotwired/|stimulus$|alpinejs"
+        r"|htmx\.org|lit$|@lit/|solid-js|preact|jquery$)"),
     "go": re.compile(
         r"^(?:github\.com/(?:gin-gonic/gin|labstack/echo|gofiber/fiber|go-chi/chi|gorilla/mux"
         r"|jmoiron/sqlx)|gorm\.io/|entgo\.io/)"),
@@ -336,6 +345,20 @@ def _handlers(code: str) -> int:
     if any(x in code for x in _FRONTEND_HINTS):
         n += len(_FRONTEND_HOOKS.findall(code))
     return n
+
+
+#: Rails and the other Ruby frameworks: classes derived from their bases, and their class macros
+_RUBY_BASES = re.compile(
+    r"<[ \t]*(?:Application\w*|Active\w+::[\w:]+|Action\w+::[\w:]+|ViewComponent::Base|Sinatra::Base|Grape::API"
+    r"|Rails::\w+)\b")
+_RUBY_MACROS = re.compile(
+    r"^[ \t]*(?:has_many|has_one|belongs_to|has_and_belongs_to_many|validates?|scope|before_action|after_action"
+    r"|around_action|before_save|after_save|after_commit|before_validation|enum|delegate|resources?|get|post)\b",
+    re.M)
+
+
+def _ruby_handlers(code: str) -> int:
+    return len(_RUBY_BASES.findall(code)) + len(_RUBY_MACROS.findall(code))
 
 
 _ROUTE_HINTS = (".get", ".post", ".put", ".patch", ".delete", ".all(", ".route", "Handle", ".GET", ".POST",
@@ -408,10 +431,9 @@ _PY_MAIN = re.compile(r"^if[ \t]+__name__[ \t]*==[ \t]*[\"']__main__[\"']", re.M
 #: annotations and interfaces of configuration classes (Spring)
 _CONFIG_MARKS = ("@Configuration", "@ConfigurationProperties", "@EnableCaching", "@SpringBootApplication",
                  "implements RuntimeHintsRegistrar", "implements WebMvcConfigurer")
-_CONFIG_DIRS = frozenset({"settings", "config", "configs", "conf", "configuration"})
+_CONFIG_DIRS = frozenset({"settings", "config", "configs", "conf", "configuration", "initializers"})
 _ENTRY_NAMES = frozenset({
-    "__main__.py", "main.go", "main.rs", "main.ts", "main.tsx", "main.js", "main.jsx", "index.tsx",
-    "index.jsx", "program.cs", "main.kt", "main.swift", "wsgi.py", "asgi.py", "main.dart", "app.module.ts",
+    "__main__.py", "main.go", "main.rs", "main.ts", "main.tsx", "main.js", "main.jsx", "program.cs", "main.kt", "main.swift", "wsgi.py", "asgi.py", "main.dart", "app.module.ts",
     "main.m", "main.c", "main.cpp",
 })
 
@@ -466,6 +488,8 @@ def file_facts(relpath: str, text: str) -> FileFacts:
     branches += code.count("&&") + code.count("||")
     if language == "rust":
         branches += code.count("=>")
+    elif language == "grammar":  # a rule's alternatives are its branches
+        branches += sum(1 for ln in code_lines if ln.lstrip().startswith("|"))
     functions = sum(words[w] for w in _FUNC_WORDS.get(language, ()))
     if language == "js":
         functions += code.count("=>")
@@ -474,10 +498,11 @@ def file_facts(relpath: str, text: str) -> FileFacts:
     elif language in ("c", "csharp"):
         functions += len(_FUNC_C.findall(code))
     imports = _imports(uncommented, language)
-    hard = tuple(sorted({domain for domain, rx in _HARD.get(language, ()) for spec in imports if rx.search(spec)}))
+    hard = tuple(sorted({domain for domain, rx in _HARD.get(language, ()) for spec in imports if rx.search(spec)}
+                        | ({"parsing"} if language == "grammar" else set())))
     fw_re = _FRAMEWORKS.get(language)
     frameworks = tuple(sorted({_top(spec) for spec in imports if fw_re is not None and fw_re.search(spec)}))
-    handlers = _handlers(code)
+    handlers = _handlers(code) + (_ruby_handlers(code) if language == "ruby" else 0)
     name = basename(relpath).lower()
     ui = (name.endswith((".vue", ".svelte"))
           or (name.endswith((".tsx", ".jsx", ".js")) and "<" in code and bool(_JSX.search(code)))
@@ -490,7 +515,7 @@ def file_facts(relpath: str, text: str) -> FileFacts:
     config_like = (
         (bool(_CONFIG_NAME.search(relpath)) and (little_logic or bool(_CONFIG_BODY.search(code))))
         or (little_logic and any(m in code for m in _CONFIG_MARKS))
-        or (branches <= 5 and functions <= 3 and language == "python"
+        or (branches <= 5 and functions <= 3
             and any(p.lower() in _CONFIG_DIRS for p in relpath.split("/")[:-1])))
     has_main = any(m in code for m in _MAIN_MARKS) or (
         language == "python" and "__main__" in uncommented and bool(_PY_MAIN.search(uncommented)))
@@ -573,11 +598,45 @@ def _imports(text: str, language: str) -> tuple[str, ...]:
                 sep = "" if module.endswith(".") else "."
                 out.extend(f"{module}{sep}{n.split(' as ')[0].strip()}" for n in names.split(",")
                            if n.strip() and n.strip() != "*")
+        elif language == "rust" and m.group(1):
+            out.extend(_rust_use_tree(m.group(1)))
         else:
             out.extend(g.strip() for g in m.groups() if g)
         if len(out) > 400:
             break
     return tuple(out)
+
+
+def _rust_use_tree(tree: str, prefix: str = "") -> list[str]:
+    """``crate::{a::{b, c}, d as e}`` -> ``crate::a::b``, ``crate::a::c``, ``crate::d``."""
+    tree = "".join(re.sub(r"\s+as\s+\w+", "", tree).split())
+    out: list[str] = []
+    depth, start, parts = 0, 0, []
+    for i, ch in enumerate(tree):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(tree[start:i])
+            start = i + 1
+    parts.append(tree[start:])
+    for part in parts:
+        if not part:
+            continue
+        brace = part.find("{")
+        if brace >= 0 and part.endswith("}"):
+            head = part[:brace].rstrip(":")
+            out.extend(_rust_use_tree(part[brace + 1:-1], f"{prefix}{head}::" if head else prefix))
+        else:
+            name = part.rstrip(":*").removesuffix("::self")
+            if name == "self":
+                out.append(prefix.rstrip(":"))
+            elif name:
+                out.append(prefix + name)
+        if len(out) > 200:
+            break
+    return out
 
 
 def _all_reexport(code: str, language: str) -> bool:

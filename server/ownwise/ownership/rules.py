@@ -317,7 +317,7 @@ DEFAULT_GROUPS: tuple[DefaultGroup, ...] = (
         "benchmarks",
         _R,
         "Benchmark harnesses follow a known pattern: set up, run, measure.",
-        ("benchmarks/", "benchmark/", "bench/", "benches/"),
+        ("benchmarks/", "benchmark/", "bench/", "benches/", "profiling/"),
     ),
     DefaultGroup(
         "migration boilerplate",
