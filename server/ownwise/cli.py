@@ -58,8 +58,8 @@ def cmd_classify(args) -> int:
         f"ownwise classify: config error: {e} (its rules are ignored)\n"))
     out = sys.stdout
     if args.format == "json":
-        json.dump([_classified(i) for i in items], out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # one object per line: readable, and json's C encoder only runs without indent
+        out.write("[\n" + ",\n".join(json.dumps(_classified(i), ensure_ascii=False) for i in items) + "\n]\n")
         return 0
     if args.format == "csv":
         w = csv.writer(out, lineterminator="\n")

@@ -703,3 +703,4 @@ def test_origin_lines_of_generated_documents(
     assert [(r.glob, r.origin) for r in loaded] == [
         (glob, f"{config}:{line}") for (glob, _, _), line in zip(rules, expected)
     ]
+

@@ -44,16 +44,20 @@ _LISTED: dict[Path, list[Path]] = {}
 
 def expand(args: Iterable[str]) -> list[tuple[str, Path]]:
     """``(shown, absolute path)`` for every file the arguments name; :class:`MissingPaths` if any is missing."""
-    from .repo import list_files
+    from .repo import list_relpaths
 
     out: list[tuple[str, Path]] = []
     missing: list[str] = []
     for raw in args:
         path = Path(os.path.abspath(Path(raw).expanduser()))
         if path.is_dir():
-            _LISTED[path] = listed = list_files(path)
-            for f in listed:
-                out.append((os.path.join(raw, f.relative_to(path).as_posix()), f))
+            base = str(path)
+            listed = []
+            for rel in list_relpaths(path):
+                f = Path(base, rel)
+                listed.append(f)
+                out.append((os.path.join(raw, rel), f))
+            _LISTED[path] = listed
         elif path.exists():
             out.append((raw, path))
         else:
@@ -74,11 +78,12 @@ def classify_paths(
     classifier = classifier or Classifier()
     overrides = overrides or {}
     roots: dict[Path, Path | None] = {}  # directory -> its workspace root (walking up once per directory)
+    markers: dict[str, tuple[bool, bool, bool]] = {}  # what each directory holds, for find_workspace_root
     by_root: dict[Path | None, list[Path]] = {}
     for _shown, path in files:
         d = path.parent
         if d not in roots:
-            roots[d] = find_workspace_root(d)
+            roots[d] = find_workspace_root(d, markers)
         by_root.setdefault(roots[d], []).append(path)
     scans: dict[Path | None, WorkspaceScan] = {}
     for root, paths in by_root.items():

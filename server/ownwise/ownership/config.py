@@ -227,35 +227,48 @@ def rules_from_settings(raw: object) -> tuple[list[Rule], list[str]]:
 # Finding the root (for the CLI)
 
 
-def find_workspace_root(path: Path) -> Path | None:
+def find_workspace_root(path: Path, markers: dict[str, tuple[bool, bool, bool]] | None = None) -> Path | None:
     """The workspace root for a file or directory, walking up from it.
 
     Only directories up to the nearest one holding ``.git`` (the repository
     top) are searched.  Among them, the nearest with ``.ownwise.toml`` wins;
     else the nearest whose ``pyproject.toml`` has ``[tool.ownwise]``; else
     the ``.git`` directory's; else the nearest with a ``pyproject.toml``;
-    else ``None``.  Symlinks are not resolved.
+    else ``None``.  Symlinks are not resolved. *markers* (a dict kept by the
+    caller) remembers what each directory holds across calls: ``ownwise
+    classify`` asks for thousands of directories that share their parents.
     """
-    start = Path(os.path.normpath(os.path.abspath(os.fspath(path))))
-    if not start.is_dir():
-        start = start.parent
-    candidates: list[Path] = []
-    repo: Path | None = None
-    for directory in (start, *start.parents):
-        candidates.append(directory)
-        if (directory / ".git").exists():
+    start = os.path.normpath(os.path.abspath(os.fspath(path)))
+    if not os.path.isdir(start):
+        start = os.path.dirname(start)
+    seen = markers if markers is not None else {}
+    candidates: list[tuple[str, bool, bool]] = []  # (directory, has .ownwise.toml, has pyproject.toml)
+    repo: str | None = None
+    directory = start
+    while True:
+        m = seen.get(directory)
+        if m is None:
+            m = seen[directory] = (os.path.exists(os.path.join(directory, ".git")),
+                                   os.path.isfile(os.path.join(directory, OWNWISE_TOML)),
+                                   os.path.isfile(os.path.join(directory, PYPROJECT_TOML)))
+        candidates.append((directory, m[1], m[2]))
+        if m[0]:
             repo = directory
             break
-    for directory in candidates:
-        if (directory / OWNWISE_TOML).is_file():
-            return directory
-    pyprojects = [d for d in candidates if (d / PYPROJECT_TOML).is_file()]
-    for directory in pyprojects:
-        if _has_tool_ownwise(directory / PYPROJECT_TOML):
-            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for d, has_ownwise, _py in candidates:
+        if has_ownwise:
+            return Path(d)
+    pyprojects = [d for d, _o, has_py in candidates if has_py]
+    for d in pyprojects:
+        if _has_tool_ownwise(Path(d, PYPROJECT_TOML)):
+            return Path(d)
     if repo is not None:
-        return repo
-    return pyprojects[0] if pyprojects else None
+        return Path(repo)
+    return Path(pyprojects[0]) if pyprojects else None
 
 
 _TOOL_OWNWISE = re.compile(r"""^\s*\[\[?\s*["']?tool["']?\s*\.\s*["']?ownwise\b""", re.M)

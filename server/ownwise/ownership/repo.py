@@ -62,9 +62,16 @@ _SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", 
 
 
 def list_files(directory: Path) -> list[Path]:
+    """The files of *directory*, absolute (see :func:`list_relpaths`)."""
+    directory = Path(os.path.abspath(directory))
+    base = str(directory)
+    return [Path(base, rel) for rel in list_relpaths(directory)]
+
+
+def list_relpaths(directory: Path) -> list[str]:
     """The files of *directory*: git-tracked ones in a git work tree, else all minus ``.gitignore``d.
 
-    Sorted, absolute. In a git work tree: tracked and untracked-but-not-ignored files, less the
+    Sorted posix paths relative to *directory*. In a git work tree: tracked and untracked-but-not-ignored files, less the
     ones deleted from the work tree (submodules and symlinks to directories fail to read later
     and are skipped there). Outside git, ``.gitignore`` files are honoured at every level (as
     git does) and the usual tool directories (``node_modules``, ``.venv``, ``.git``) are skipped.
@@ -77,11 +84,10 @@ def list_files(directory: Path) -> list[Path]:
         gone = _git(directory, "ls-files", "-z", "--deleted", "--", ".")
         if gone:
             names -= set(gone.split("\0"))
-        base = str(directory)
-        return [Path(base, n) for n in sorted(names)]
+        return sorted(names)
     import pathspec
 
-    found: list[Path] = []
+    found: list[str] = []
     specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     for dirpath, dirnames, filenames in os.walk(directory):
         here = Path(dirpath)
@@ -104,7 +110,7 @@ def list_files(directory: Path) -> list[Path]:
         for name in sorted(filenames):
             p = here / name
             if not p.is_symlink() and not ignored(p, False):
-                found.append(p)
+                found.append(p.relative_to(directory).as_posix())
     return sorted(found)
 
 

@@ -479,22 +479,31 @@ class Classifier:
                     return Decision(rule.cls, source, rule.describe())
         plain = rel[2:] if rel.startswith("./") else rel
         low = plain.lower()
-        for i, rule in enumerate(self._defaults):
-            if i == self._head and evidence is not None and evidence.facts.generated:
-                return self._from_evidence(evidence)
-            if rule.matches_normalised(plain if rule.case_sensitive else low):
-                if evidence is not None and rule.origin in _SCAFFOLDING:
-                    why = trivial(evidence.facts, self.model)
-                    if why is not None:
-                        return Decision(OwnershipClass.TRANSIENT, "evidence",
-                                        f"transient: {why} ({rule.origin.split(': ', 1)[1]})")
-                return Decision(rule.cls, "default", rule.describe())
+        hit = self._first_default(plain, low)
+        generated = evidence is not None and evidence.facts.generated
+        if hit is not None and not (generated and hit[0] >= self._head):
+            rule = hit[1]
+            if evidence is not None and rule.origin in _SCAFFOLDING:
+                why = trivial(evidence.facts, self.model)
+                if why is not None:
+                    return Decision(OwnershipClass.TRANSIENT, "evidence",
+                                    f"transient: {why} ({rule.origin.split(': ', 1)[1]})")
+            return Decision(rule.cls, "default", rule.describe())
+        if evidence is not None and generated:
+            return self._from_evidence(evidence)
         if evidence is None:
             if language_of(rel):
                 return Decision(OwnershipClass.REPEATABLE, "default",
                                 "built-in default: source code whose content was not read (repeatable until it is)")
             return Decision(OwnershipClass.TRANSIENT, "default", "built-in default: not recognised as source code")
         return self._from_evidence(evidence)
+
+    def _first_default(self, plain: str, low: str) -> tuple[int, Rule] | None:
+        """The first default rule matching the path, as ``(index, rule)``."""
+        for i, rule in enumerate(self._defaults):
+            if rule.matches_normalised(plain if rule.case_sensitive else low):
+                return i, rule
+        return None
 
     def _rel_and_rules(self, path: Path) -> tuple[str, tuple[Rule, ...]]:
         """The path rules see and the workspace rules that apply (string work: this runs per file)."""
