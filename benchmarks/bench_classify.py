@@ -82,6 +82,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--tree", type=Path, help="classify this repository instead")
+    ap.add_argument("--against", type=Path, metavar="CHECKOUT",
+                    help="also time an older ownwise (a checkout; its server/ on PYTHONPATH), given every file "
+                         "as an argument (versions before 0.2 took no directories): the before figure")
     args = ap.parse_args()
     where = args.tree or tree(CACHE)
     files = subprocess.run(["git", "-C", str(where), "ls-files"], capture_output=True, text=True).stdout.count("\n")
@@ -92,20 +95,28 @@ def main() -> int:
         classify = [sys.executable, "-m", "ownwise", "classify", "--format", "json", str(where)]
         read_all = [sys.executable, "-c", _READ_ALL, str(where)]
         timed(classify, env)  # untimed: bytecode and the page cache
-        ours, floor = [], []
+        ours, floor, old = [], [], []
+        names = subprocess.run(["git", "-C", str(where), "ls-files"], capture_output=True, text=True).stdout.split()
+        old_env = dict(env, PYTHONPATH=str(args.against / "server")) if args.against else None
+        old_cmd = [sys.executable, "-m", "ownwise", "classify", *(str(where / n) for n in names)]
         for _ in range(args.runs):  # alternating, so a change of load hits both
             ours.append(timed(classify, env))
             floor.append(timed(read_all, env))
+            if old_env is not None:
+                old.append(timed(old_cmd, old_env))
     result = {"files": files, "classify_s": {"median": statistics.median(ours), "all": ours},
               "read_all_s": {"median": statistics.median(floor), "all": floor}, "goal_s": GOAL_S,
               "cores": os.cpu_count()}
     result["met"] = result["classify_s"]["median"] <= GOAL_S
+    if old:
+        result["against_s"] = {"median": statistics.median(old), "all": old, "checkout": str(args.against)}
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(f"{files} files: ownwise classify {result['classify_s']['median']:.2f} s "
               f"({files / result['classify_s']['median']:.0f} files/s), reading every file "
-              f"{result['read_all_s']['median']:.2f} s; goal <= {GOAL_S} s: {'met' if result['met'] else 'NOT met'}")
+              f"{result['read_all_s']['median']:.2f} s; goal <= {GOAL_S} s: {'met' if result['met'] else 'NOT met'}"
+              + (f"; the older checkout {result['against_s']['median']:.2f} s" if old else ""))
     return 0
 
 

@@ -6,7 +6,10 @@ Runs, one after the other (never in parallel: they would disturb each other):
    pygls 2 server;
 2. ``bench_hook.py`` — ``ownwise hook`` per call against ``python -c pass``;
 3. ``bench_report.py`` — ``ownwise report`` over 1,000,000 synthetic edits against fetching every
-   edit row (the database is kept in ``~/.cache/ownwise-bench/`` and reused).
+   edit row (the database is kept in ``~/.cache/ownwise-bench/`` and reused);
+4. ``bench_classify.py`` — ``ownwise classify`` over a 5,000-file repository (Django's source
+   distribution from PyPI, committed to git once in ``~/.cache/ownwise-bench/``) against reading
+   every file.
 
 Then prints one table: measure, ownwise, baseline, ratio or difference, goal, met. Nothing asserts;
 the exit status is 1 only when a benchmark itself failed. Figures: docs/performance.md.
@@ -61,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
                     "--runs", "3" if args.quick else "5"]
         if _run(rep_args, "report") != 0:
             failed.append("bench_report")
+        classify = subprocess.run([sys.executable, str(HERE / "bench_classify.py"), "--json",
+                                   "--runs", "1" if args.quick else "3"], cwd=HERE.parent, capture_output=True,
+                                  text=True)
+        print("\n=== classify: bench_classify.py --json", flush=True)
+        if classify.returncode != 0:
+            print(classify.stderr)
+            failed.append("bench_classify")
 
         if lsp_json.exists():
             sc = json.loads(lsp_json.read_text())["scenarios"]
@@ -99,6 +109,14 @@ def main(argv: list[str] | None = None) -> int:
                          f"{r['baseline_s']['median']:.2f} s (fetch every edit)",
                          f"{r['report_s']['median'] / r['baseline_s']['median']:.2f}x", f"<= {r['goal_s']} s",
                          _yn(r["met"])])
+
+        if classify.returncode == 0:
+            c = json.loads(classify.stdout)
+            out["classify"] = c
+            rows.append([f"ownwise classify, {c['files']:,} files", f"{c['classify_s']['median']:.2f} s",
+                         f"{c['read_all_s']['median']:.2f} s (read every file)",
+                         f"{c['files'] / c['classify_s']['median']:.0f} files/s", f"<= {c['goal_s']} s",
+                         _yn(c["met"])])
 
     head = ["measure", "ownwise", "baseline (same run)", "ratio", "goal", "met"]
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
