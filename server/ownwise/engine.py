@@ -13,7 +13,7 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
@@ -31,12 +31,12 @@ from .ownership import (
     rules_from_settings,
 )
 from .prompts.blocks import Block, merge_blocks, prompt_kind, select
-from .sessions import Session, SessionTracker, iso, parse_iso, pid_alive
+from .clock import Now, iso, parse_iso, utc_now
+from .sessions import Session, SessionTracker, pid_alive
 from .settings import Settings
 from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path
 from .store.db import what_to_do
 from .store.models import SnapshotRange
-from .store.repo import utcnow
 
 if TYPE_CHECKING:
     from .focus.manager import FocusManager
@@ -84,10 +84,6 @@ class DebtBlock:
     cannot_explain: bool
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 @dataclass
 class ConfigWatch:
     files: list[Path]
@@ -102,7 +98,7 @@ class Engine:
         store: Store | None = None,
         db_path: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], datetime] = utc_now,
+        wall: Now = utc_now,
         notify_user: UserNotifier | None = None,
     ) -> None:
         self.settings = settings or Settings()
@@ -141,7 +137,7 @@ class Engine:
         if self.store is not None:
             return True
         try:
-            self.store, notes = Store.open(self.db_path)
+            self.store, notes = Store.open(self.db_path, now=self.wall)
         except StoreError as exc:
             if self.store_error != str(exc):
                 self.store_error = str(exc)
@@ -240,7 +236,7 @@ class Engine:
             for r in st.doc.ranges()
         ]
         self.queue.add_snapshot(Snapshot(uri=uri, text_hash=st.doc.text_hash(), ranges=ranges,
-                                         updated_at=utcnow()))
+                                         updated_at=iso(self.wall())))
         st.snapshot_revision = st.doc.revision
 
     # ------------------------------------------------------------ settings
@@ -471,7 +467,7 @@ class Engine:
         block = self.focus.active
         suspected = ev.kind == SUSPECTED
         self.queue.add_violation(FocusViolation(
-            block_id=block.id, ts=utcnow(), kind=ev.kind, source=ev.source, lines=ev.lines,
+            block_id=block.id, ts=iso(self.wall()), kind=ev.kind, source=ev.source, lines=ev.lines,
             path=st.where[1], suspected=suspected))
         if suspected or block.notified:
             return
@@ -489,7 +485,7 @@ class Engine:
         secret = self.is_secret(st.path)
         snippet = ev.text_sample if self.settings.store_snippets and not secret else None
         self.queue.add_edit(EditRecord(
-            id=ev.id, ts=utcnow(), workspace=workspace, path=rel, uri=st.doc.uri,
+            id=ev.id, ts=iso(self.wall()), workspace=workspace, path=rel, uri=st.doc.uri,
             language_id=st.doc.language_id, ownership_class=st.decision.cls.value,
             kind=ev.kind, source=ev.source, ai=ev.ai, lines=ev.lines, chars=ev.chars,
             content_hash=ev.content_hash, snippet=snippet, doc_version=ev.version,

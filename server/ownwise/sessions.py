@@ -11,23 +11,14 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from .clock import Now, iso
 from .prompts.blocks import Block
 from .store.models import SessionRecord
 
 END_REASONS = ("idle", "command", "focus", "shutdown", "interrupted")
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    dt = datetime.fromisoformat(text)
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
 def pid_alive(pid: int) -> bool:
@@ -76,7 +67,7 @@ class Session:
 
 
 class SessionTracker:
-    def __init__(self, now: Callable[[], datetime], idle_minutes: float = 20.0) -> None:
+    def __init__(self, now: Now, idle_minutes: float = 20.0) -> None:
         self.now = now
         self.idle_minutes = idle_minutes
         self.current: Session | None = None

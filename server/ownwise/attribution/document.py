@@ -15,13 +15,13 @@ the negotiated position encoding (UTF-16 unless the client offered another).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..hashing import text_hash
 from .lines import Lines, split_lines
 from .linetags import LineTags
 from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
@@ -165,7 +165,7 @@ class TrackedDocument:
         return self.lines.text()
 
     def text_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        return text_hash(self.text)
 
     # ---------------------------------------------------------------- counts
     def _count(self, tags: Iterable[Tag | None], sign: int) -> None:
@@ -222,7 +222,7 @@ class TrackedDocument:
         joined = "".join(self.lines[i] for i in wanted)
         return EditEvent(
             id=event, kind=kind, source=source, ai=True, lines=len(wanted), chars=len(joined),
-            content_hash=hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest(),
+            content_hash=text_hash(joined),
             text_sample=snippet_of(joined), version=version)
 
     # ---------------------------------------------------------------- change
@@ -278,7 +278,7 @@ class TrackedDocument:
                 ai=ai or th.suspected_counts_as_ai,
                 lines=tagged,
                 chars=chars,
-                content_hash=hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest(),
+                content_hash=text_hash(joined),
                 text_sample=snippet_of(joined),
                 version=version,
             )

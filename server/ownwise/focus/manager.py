@@ -13,11 +13,11 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..sessions import iso, parse_iso, pid_alive
+from ..clock import Now, iso, parse_iso
+from ..sessions import pid_alive
 from ..store import FocusBlock, Store
 
 log = logging.getLogger("ownwise.focus")
@@ -41,7 +41,7 @@ def minutes_of(block: FocusBlock, now: datetime) -> float:
 
 
 class FocusManager:
-    def __init__(self, store: Store, now: Callable[[], datetime], *, by: str = "lsp") -> None:
+    def __init__(self, store: Store, now: Now, *, by: str = "lsp") -> None:
         self.store = store
         self.now = now
         self.by = by

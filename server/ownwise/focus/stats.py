@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sessions import parse_iso
+from ..clock import parse_iso
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 

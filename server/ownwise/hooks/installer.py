@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..hashing import bytes_hash
 from .agents import AGENTS, SCOPES, ConfigError
 
 if TYPE_CHECKING:
@@ -53,10 +53,6 @@ def _config_path(agent: Agent, scope: str, project: Path, home: Path) -> Path:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r} (expected one of {', '.join(SCOPES)})")
     return Path(os.path.abspath(agent.config_path(scope, project, home)))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _read(path: Path) -> bytes | None:
@@ -147,7 +143,7 @@ def _remove_dirs(created: list[str]) -> None:
 
 
 def _backup_path(backup_dir: Path, agent: str, scope: str, path: Path) -> Path:
-    digest = _sha(str(path).encode("utf-8"))[:16]
+    digest = bytes_hash(str(path).encode("utf-8"))[:16]
     return backup_dir / f"{agent}-{scope}-{digest}.json"
 
 
@@ -210,7 +206,7 @@ def install(agent: str, scope: str, *, project: Path, home: Path, command: str,
         return Result(agent, scope, path, "already installed")
     file = _backup_path(backup_dir, agent, scope, path)
     meta = _load_backup(file, path)
-    if meta is None or raw is None or _sha(raw) != meta["written_sha256"]:
+    if meta is None or raw is None or bytes_hash(raw) != meta["written_sha256"]:
         # the state before ownwise's first write since the user last had the file to themselves
         meta = {"format": BACKUP_FORMAT, "agent": agent, "scope": scope, "path": str(path),
                 "existed": raw is not None, "mode": _mode(_target(path)) if raw is not None else None,
@@ -219,7 +215,7 @@ def install(agent: str, scope: str, *, project: Path, home: Path, command: str,
     mode = _mode(_target(path)) if raw is not None else None
     if raw is None:
         meta["created_dirs"] = _make_parents(path)
-    meta["written_sha256"] = _sha(new)
+    meta["written_sha256"] = bytes_hash(new)
     _save_backup(backup_dir, file, meta)  # before the write: a crash between keeps the original
     _atomic_write(path, new, mode)
     return Result(agent, scope, path, "installed")
@@ -238,7 +234,7 @@ def uninstall(agent: str, scope: str, *, project: Path, home: Path, command: str
     raw = _read(path)
     file = _backup_path(backup_dir, agent, scope, path)
     meta = _load_backup(file, path)
-    if meta is not None and raw is not None and _sha(raw) == meta["written_sha256"]:
+    if meta is not None and raw is not None and bytes_hash(raw) == meta["written_sha256"]:
         if meta["existed"]:
             _atomic_write(path, base64.b64decode(meta["original"]), meta.get("mode"))
         else:

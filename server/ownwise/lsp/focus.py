@@ -19,7 +19,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from ..engine import uri_to_path
 from ..focus.manager import FocusChange, minutes_of
 from ..focus.stats import WEEKDAYS, calibration
-from ..sessions import parse_iso
+from ..clock import iso, parse_iso
 from ..store import FocusBlock, FocusReflection
 from . import protocol as P
 
@@ -174,8 +174,6 @@ class FocusFlows:
         return True
 
     def store_reflection(self, block_id: str, felt, looked_up, took_longer, actual, notes, via) -> None:
-        from ..sessions import iso
-
         store = self.engine.store
         if store is None or store.focus_block(block_id) is None:
             raise JsonRpcInvalidParams(f"no focus block with id {block_id!r}")
@@ -216,8 +214,6 @@ class FocusFlows:
     def minutes_this_week(self, week, now: datetime) -> float:
         from datetime import datetime as dt
         from datetime import time as dtime
-
-        from ..sessions import iso
 
         start = dt.combine(week, dtime(0), tzinfo=now.tzinfo)
         total = 0.0

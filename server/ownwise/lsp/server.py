@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import sys
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage
 
 from .. import __version__
+from ..clock import wall_clock
 from ..attribution import Change
 from ..engine import Engine, uri_to_path
 from ..ownership import OwnershipClass
@@ -190,15 +190,6 @@ class OwnwiseServer(LanguageServer):
 
 #: files under .git whose change means git itself moved the work tree
 GIT_MOVES = frozenset({"HEAD", "index", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD"})
-
-
-def wall_clock():
-    """UTC now, shifted by ``$OWNWISE_CLOCK_OFFSET_SECONDS`` (tests use it to be days later)."""
-    try:
-        offset = timedelta(seconds=float(os.environ.get("OWNWISE_CLOCK_OFFSET_SECONDS", "0")))
-    except ValueError:
-        offset = timedelta(0)
-    return lambda: datetime.now(timezone.utc) + offset
 
 
 def _merge(base: dict[str, Any], over: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ confirms it to the user.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import uuid
@@ -17,6 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..clock import Now
+from ..clock import iso as _iso
+from ..hashing import text_hash as code_hash
 from ..settings import PromptSettings
 from ..store import Answer, Prompt, ReviewCard, Store
 from . import checks, document, review
@@ -52,16 +54,6 @@ class Outcome:
     def reveals_code(self) -> bool:
         """Recall and review prompts show the code once answered, to compare."""
         return self.accepted and self.prompt.kind in ("recall", "review")
-
-
-def _iso(dt: datetime) -> str:
-    from ..sessions import iso
-
-    return iso(dt)
-
-
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def fence_language(language_id: str) -> str:
@@ -100,7 +92,7 @@ def make_prompts(session_id: int | None, blocks: Sequence[tuple[Block, str | Non
 
 
 class PromptService:
-    def __init__(self, store: Store, docs_dir: Path, now: Callable[[], datetime],
+    def __init__(self, store: Store, docs_dir: Path, now: Now,
                  settings: PromptSettings | None = None) -> None:
         self.store = store
         self.docs_dir = docs_dir

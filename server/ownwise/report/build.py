@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 
+from ..clock import iso as _iso
+from ..clock import parse_iso
 from ..focus.calibration import BlockSpan, calibrate, week_start_of
-from ..sessions import parse_iso
 from . import figures as F
 from . import signals
 
@@ -16,10 +17,6 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MAX_WEEKS = 260
 
 Progress = Callable[[str], None]
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _zone_label(now: datetime) -> str:

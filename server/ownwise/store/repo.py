@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+
+from ..clock import Now, iso, utc_now
 
 from .db import MIGRATIONS, open_database
 from .models import (
@@ -41,19 +43,16 @@ def _utf8(row: dict) -> dict:
     return row
 
 
-def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
 class Store:
-    def __init__(self, db: Database, path: Path | None = None) -> None:
+    def __init__(self, db: Database, path: Path | None = None, *, now: Now = utc_now) -> None:
         self.db = db
         self.path = path
+        self.now = now  # stamps set_at / updated_at: the server's wall clock, not the real one
 
     @classmethod
-    def open(cls, path: Path | None = None, *, memory: bool = False) -> tuple[Store, list[str]]:
+    def open(cls, path: Path | None = None, *, memory: bool = False, now: Now = utc_now) -> tuple[Store, list[str]]:
         db, notes = open_database(path, memory=memory)
-        return cls(db, None if memory else Path(path) if path else None), notes
+        return cls(db, None if memory else Path(path) if path else None, now=now), notes
 
     def close(self) -> None:
         self.db.conn.close()
@@ -91,7 +90,7 @@ class Store:
         if cls is None:
             table.delete_where("path = ?", [path])
         else:
-            table.upsert({"path": path, "class": cls, "set_at": utcnow()}, pk="path")
+            table.upsert({"path": path, "class": cls, "set_at": iso(self.now())}, pk="path")
 
     def override_for(self, path: str) -> str | None:
         row = next(self.db["ownership_overrides"].rows_where("path = ?", [path]), None)
@@ -124,7 +123,7 @@ class Store:
 
     # ------------------------------------------------------------------ kv
     def put(self, key: str, value: Any) -> None:
-        self.db["kv"].upsert({"key": key, "value": json.dumps(value), "updated_at": utcnow()}, pk="key")
+        self.db["kv"].upsert({"key": key, "value": json.dumps(value), "updated_at": iso(self.now())}, pk="key")
 
     def get(self, key: str) -> Any:
         row = next(self.db["kv"].rows_where("key = ?", [key]), None)
@@ -341,14 +340,11 @@ class Store:
         always its most recent ones, so a deleted post-edit row never lets :meth:`agent_before`
         reach back to an older before-state.
         """
-        def at(dt: datetime) -> str:
-            return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
         deleted = 0
         with self.db.atomic():
             tops = self.db.execute(
                 "select path, max(id) from agent_snapshots where (used_at is not null and used_at < ?) "
-                "or (used_at is null and ts < ?) group by path", [at(now - used_for), at(now - unused_for)]
+                "or (used_at is null and ts < ?) group by path", [iso(now - used_for), iso(now - unused_for)]
             ).fetchall()
             for path, top in tops:
                 deleted += self.db.execute(
