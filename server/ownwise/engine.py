@@ -34,8 +34,7 @@ from .prompts.blocks import Block, merge_blocks, prompt_kind, select
 from .clock import Now, iso, parse_iso, utc_now
 from .sessions import Session, SessionTracker, pid_alive
 from .settings import Settings
-from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path
-from .store.db import what_to_do
+from .store import EditRecord, Prompt, Snapshot, Store, StoreError, WriteQueue, default_db_path, what_to_do
 from .store.models import SnapshotRange
 
 if TYPE_CHECKING:

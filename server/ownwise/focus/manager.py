@@ -68,7 +68,7 @@ class FocusManager:
             estimate_minutes=estimate_minutes, last_activity=now, started_by=self.by,
             pid=self.pid if self.by == "lsp" else None, host=self.host,
         )
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_focus_block(block)
         self.active = block
         log.info("focus block %s started: %s min%s", block.id, minutes, f", task {task!r}" if task else "")
@@ -82,7 +82,7 @@ class FocusManager:
             return None
         end = at or self.now()
         fields = {"ended_at": iso(end), "end_reason": reason, "last_activity": iso(end)}
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_focus_block(block.id, **fields)
         self.active = None
         ended = block.model_copy(update=fields)
@@ -92,11 +92,11 @@ class FocusManager:
     def mark_notified(self) -> None:
         if self.active is not None and not self.active.notified:
             self.active = self.active.model_copy(update={"notified": True})
-            with self.store.db.atomic():
+            with self.store.atomic():
                 self.store.update_focus_block(self.active.id, notified=True)
 
     def set_reflection(self, block_id: str, state: str) -> None:
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_focus_block(block_id, reflection=state)
 
     # ------------------------------------------------------------- polling
@@ -120,7 +120,7 @@ class FocusManager:
             if ended is not None:
                 changes.append(FocusChange(ended, False))
             return changes
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_focus_block(now_block.id, last_activity=iso(now), pid=self.pid, host=self.host)
         self.active = now_block.model_copy(update={"last_activity": iso(now), "pid": self.pid})
         return changes
@@ -138,7 +138,7 @@ class FocusManager:
                 if not stale:
                     continue
             fields = {"ended_at": block.last_activity, "end_reason": "interrupted"}
-            with self.store.db.atomic():
+            with self.store.atomic():
                 self.store.update_focus_block(block.id, **fields)
             closed.append(block.model_copy(update=fields))
             log.warning("focus block %s was left open by a server that stopped; closed as interrupted "

@@ -177,7 +177,7 @@ class FocusFlows:
         store = self.engine.store
         if store is None or store.focus_block(block_id) is None:
             raise JsonRpcInvalidParams(f"no focus block with id {block_id!r}")
-        with store.db.atomic():
+        with store.atomic():
             store.add_reflection(FocusReflection(
                 block_id=block_id, felt=felt, looked_up=looked_up or "", took_longer=took_longer or "",
                 actual_minutes=actual, notes=notes or "", via=via, created_at=iso(self.engine.wall())))

@@ -105,7 +105,7 @@ class PromptService:
                parent_id: str | None = None) -> list[Prompt]:
         """Store one pending prompt per (block, workspace, language id)."""
         out = make_prompts(session_id, blocks, self.settings, self.now(), kind_for=kind_for, parent_id=parent_id)
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_prompts(out)
         return out
 
@@ -167,7 +167,7 @@ class PromptService:
                rating: str | None, via: str, feedback: str) -> Outcome:
         now = self.now()
         next_due: datetime | None = None
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_answer(Answer(prompt_id=p.id, text=text, understanding=understanding,
                                          cannot_explain=cannot, rating=rating, via=via,
                                          created_at=_iso(now)))
@@ -195,13 +195,13 @@ class PromptService:
         now = _iso(self.now())
         prompts = [self.get(i) for i in ids]
         todo = [p.id for p in prompts if p.status == "pending"]
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_prompts(todo, status="skipped", updated_at=now)
         return [p.model_copy(update={"status": "skipped"}) if p.id in todo else p for p in prompts]
 
     def mark_offered(self, ids: Sequence[str]) -> None:
         now = _iso(self.now())
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_prompts(ids, offered_at=now)
 
     # ------------------------------------------------------------ document
@@ -219,7 +219,7 @@ class PromptService:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         os.chmod(path, 0o600)
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_prompts([p.id for p in prompts], doc_path=str(path))
         return path
 
@@ -288,7 +288,7 @@ class PromptService:
         if current_lines is not None:
             found = locate(original.code, current_lines)
             if found is None:
-                with self.store.db.atomic():
+                with self.store.atomic():
                     self.store.put_review(card.model_copy(update={"retired": "gone"}))
                 log.info("re-ask %s: its code is gone from %s; not asked again", original.id, original.path)
                 return None
@@ -297,7 +297,7 @@ class PromptService:
                 # the matched lines anchor it; the rewritten block spans at least the old length
                 end = max(end, min(start + original.lines - 1, len(current_lines) - 1))
                 new_code = "".join(current_lines[start:end + 1])
-                with self.store.db.atomic():
+                with self.store.atomic():
                     self.store.put_review(card.model_copy(update={"retired": "changed"}))
                 if kind_for_changed is None:
                     return None
@@ -319,7 +319,7 @@ class PromptService:
             question=QUESTIONS["review"].format(name=f"{target} in {original.path}"),
             parent_id=original.id, created_at=now, updated_at=now,
         )
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_prompts([p])
         return p
 

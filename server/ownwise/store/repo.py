@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,14 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One transaction: every write in it is committed, or none (``BEGIN IMMEDIATE``: it waits
+        for another window's write instead of failing; nested, a savepoint). Callers outside
+        ``store/`` group their writes with this, never through ``self.db``."""
+        with self.db.atomic():
+            yield self
 
     # ---------------------------------------------------------------- meta
     def schema_version(self) -> int:
@@ -306,7 +315,7 @@ class Store:
         return self._agent(row) if row else None
 
     def mark_agent_used(self, ids: Sequence[int], when: str) -> None:
-        with self.db.atomic():
+        with self.atomic():
             for i in ids:
                 self.db["agent_snapshots"].update(i, {"used_at": when})
 
@@ -341,7 +350,7 @@ class Store:
         reach back to an older before-state.
         """
         deleted = 0
-        with self.db.atomic():
+        with self.atomic():
             tops = self.db.execute(
                 "select path, max(id) from agent_snapshots where (used_at is not null and used_at < ?) "
                 "or (used_at is null and ts < ?) group by path", [iso(now - used_for), iso(now - unused_for)]
@@ -425,5 +434,3 @@ class Store:
         return [AnswerFact(prompt_id=r[0], prompt_kind=r[1], ownership_class=r[2] or "", cannot_explain=bool(r[3]),
                            rating=r[4], created_at=r[5]) for r in rows]
 
-    def transaction(self):
-        return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn
