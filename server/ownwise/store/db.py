@@ -13,6 +13,8 @@ import platformdirs
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .location import default_db_path
+
 MIGRATIONS = Migrations("ownwise")
 
 
@@ -251,13 +253,6 @@ def m008_agent_snapshots(db: Database) -> None:
 def m009_agent_snapshots_used(db: Database) -> None:
     # an agent's recorded edit is credited once, then marked (two windows, repeated watcher events)
     db["agent_snapshots"].add_column("used_at", str)
-
-
-def default_db_path() -> Path:
-    """``$OWNWISE_DB``, else the platform's user data dir."""
-    from .fast import default_db_path as path
-
-    return path()
 
 
 def _secure_dir(path: Path, owned: bool) -> list[str]:

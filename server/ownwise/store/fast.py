@@ -8,24 +8,15 @@ sqlite3. The schema is still owned by :mod:`ownwise.store.db` (migration
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 from ..hashing import bytes_hash, line_hash, split
 from ..hashing import text_hash as content_hash
+from .location import default_db_path
+
 #: bigger files are recorded by hash only (no line hashes): nobody diffs them line by line
 MAX_BYTES = 8 * 1024 * 1024
-
-
-def default_db_path() -> Path:
-    """``$OWNWISE_DB``, else the platform's user data dir (as platformdirs has it)."""
-    env = os.environ.get("OWNWISE_DB")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("ownwise")) / "ownwise.db"
 
 
 def read_state(path: Path) -> tuple[bool, str | None, list[str] | None, int]:
