@@ -30,7 +30,7 @@ def _store_or_say(args, command: str):
 
 
 def cmd_serve(args) -> int:
-    from .lsp.server import serve
+    from .lsp.app import serve
 
     serve()
     return 0
@@ -107,13 +107,12 @@ def cmd_export(args) -> int:
 
 def _report(args, store, *, since=None, progress=None) -> dict:
     """The report over ``store`` for the CLI's --weeks/--since, with the user's focus settings."""
-    from datetime import datetime
-
+    from .clock import utc_now
     from .report.build import build_report
     from .settings import parse_settings
 
     settings, _ = parse_settings(store.get("settings"))
-    return build_report(store, now=datetime.now().astimezone(), week_start=settings.focus.week_start,
+    return build_report(store, now=utc_now().astimezone(), week_start=settings.focus.week_start,
                         goal_minutes=settings.focus.weekly_goal_minutes, weeks=args.weeks, since=since,
                         progress=progress)
 
@@ -207,13 +206,12 @@ def cmd_team_report(args) -> int:
 
 
 def _service(store, path):
-    from datetime import datetime, timezone
-
+    from .clock import utc_now
     from .prompts.service import PromptService
     from .settings import parse_settings
 
     settings, _ = parse_settings(store.get("settings"))
-    return PromptService(store, path.parent / "explanations", lambda: datetime.now(timezone.utc),
+    return PromptService(store, path.parent / "explanations", utc_now,
                          settings.prompts)
 
 
@@ -327,11 +325,10 @@ def cmd_explain(args) -> int:
 
 def cmd_focus(args) -> int:
     """``ownwise focus start|stop|status|stats``: the same blocks a running server sees."""
-    from datetime import datetime, timezone
-
     from rich.console import Console
     from rich.table import Table
 
+    from .clock import utc_now
     from .focus.manager import FocusManager, minutes_of
     from .settings import parse_settings
 
@@ -339,7 +336,7 @@ def cmd_focus(args) -> int:
         return 1
     store, _path = opened
     settings, _ = parse_settings(store.get("settings"))
-    now = lambda: datetime.now(timezone.utc)  # noqa: E731
+    now = utc_now
     manager = FocusManager(store, now, by="cli")
     out = Console(highlight=False, soft_wrap=True)
     if args.action == "start":
@@ -370,11 +367,9 @@ def cmd_focus(args) -> int:
         else:
             out.print("No no-AI block is running.")
         return 0
-    from types import SimpleNamespace
-
     from .focus.stats import calibration
 
-    data = calibration(SimpleNamespace(store=store, wall=now, settings=settings), args.weeks)
+    data = calibration(store, now(), settings.focus, args.weeks)
     if args.json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return 0

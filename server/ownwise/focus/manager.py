@@ -15,10 +15,16 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..clock import Now, iso, parse_iso
 from ..sessions import pid_alive
-from ..store import FocusBlock, Store
+from ..store import FocusBlock, FocusReflection, Store
+
+if TYPE_CHECKING:
+    from ..settings import FocusSettings
+    from .reflection import ParsedReflection, ReflectionItem
 
 log = logging.getLogger("ownwise.focus")
 
@@ -98,6 +104,81 @@ class FocusManager:
     def set_reflection(self, block_id: str, state: str) -> None:
         with self.store.atomic():
             self.store.update_focus_block(block_id, reflection=state)
+
+    # ------------------------------------------------------------- reading
+    def block(self, block_id: str) -> FocusBlock | None:
+        return self.store.focus_block(block_id)
+
+    def violation_counts(self, block_id: str) -> tuple[int, int]:
+        """(AI edits, suspected inserts) recorded during the block."""
+        found = self.store.violations(block_id)
+        suspected = sum(1 for v in found if v.suspected)
+        return len(found) - suspected, suspected
+
+    def awaiting_reflection(self) -> list[FocusBlock]:
+        """Ended blocks not reflected on yet, oldest first."""
+        return [b for b in self.store.focus_blocks(active=False) if b.reflection != "answered"]
+
+    def unasked_after_shutdown(self) -> FocusBlock | None:
+        """The last ended block, if the editor's closing ended it and nobody asked for a reflection yet."""
+        last = next((b for b in reversed(self.store.focus_blocks(active=False))), None)
+        if last is not None and last.end_reason == "shutdown" and last.reflection is None:
+            return last
+        return None
+
+    def weekly_reminder(self, s: FocusSettings) -> str | None:
+        """At a session start: the reminder to show when behind the weekly goal (see ``reminder``)."""
+        from .reminder import weekly_reminder
+
+        return weekly_reminder(self.store, s, self.now().astimezone(), block_running=self.active is not None)
+
+    def calibration(self, s: FocusSettings, weeks: int) -> dict:
+        """The calibration figures (``ownwise/calibration``) up to now."""
+        from .stats import calibration
+
+        return calibration(self.store, self.now(), s, weeks)
+
+    # ---------------------------------------------------------- reflection
+    def reflection_item(self, b: FocusBlock) -> ReflectionItem:
+        from .reflection import ReflectionItem
+
+        started = parse_iso(b.started_at).astimezone()
+        return ReflectionItem(
+            block_id=b.id, started_at=started.strftime("%a %d %b %H:%M"),
+            planned_minutes=round(b.planned_minutes), actual_minutes=round(minutes_of(b, self.now())),
+            estimate_minutes=round(b.estimate_minutes) if b.estimate_minutes else None, task=b.task)
+
+    def write_reflection(self, b: FocusBlock, folder: Path) -> Path:
+        """The reflection document of a block (0600), ready for the user to fill in."""
+        from ..files import write_private
+        from .reflection import render
+
+        return write_private(folder / f"reflect-{b.id}.md", render(self.reflection_item(b)))
+
+    def save_reflection(self, block_id: str, felt: int | None, looked_up: str | None, took_longer: str | None,
+                        actual: int | None, notes: str | None, via: str) -> None:
+        """Store a reflection (from its document or a request); KeyError for an unknown block."""
+        if self.store.focus_block(block_id) is None:
+            raise KeyError(f"no focus block with id {block_id!r}")
+        with self.store.atomic():
+            self.store.add_reflection(FocusReflection(
+                block_id=block_id, felt=felt, looked_up=looked_up or "", took_longer=took_longer or "",
+                actual_minutes=actual, notes=notes or "", via=via, created_at=iso(self.now())))
+            self.store.update_focus_block(block_id, reflection="answered")
+
+    def save_reflection_document(self, text: str) -> ParsedReflection | None:
+        """Read a saved reflection document and store it once it is filled in without errors.
+
+        Returns what was read (None: not a reflection document); nothing is stored while it is not
+        started or has errors (``parsed.errors``)."""
+        from .reflection import parse
+
+        parsed = parse(text)
+        if parsed is None or not parsed.started or parsed.errors:
+            return parsed
+        self.save_reflection(parsed.block_id, parsed.felt, parsed.looked_up, parsed.took_longer,
+                             parsed.actual_minutes, parsed.notes, "document")
+        return parsed
 
     # ------------------------------------------------------------- polling
     def sync(self) -> list[FocusChange]:

@@ -9,7 +9,6 @@ confirms it to the user.
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from ..clock import Now
 from ..clock import iso as _iso
+from ..files import write_private
 from ..hashing import text_hash as code_hash
 from ..settings import PromptSettings
 from ..store import Answer, Prompt, ReviewCard, Store
@@ -212,13 +212,8 @@ class PromptService:
             question=p.question, code=p.code, language=fence_language(p.language_id),
             ownership_class=p.ownership_class) for p in prompts]
         text = document.render(items, **({"title": title} if title else {}))
-        self.docs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         stamp = self.now().strftime("%Y%m%d-%H%M%S")
-        path = self.docs_dir / f"explain-{stamp}-{prompts[0].id[:6]}.md"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(path, 0o600)
+        path = write_private(self.docs_dir / f"explain-{stamp}-{prompts[0].id[:6]}.md", text)
         with self.store.atomic():
             self.store.update_prompts([p.id for p in prompts], doc_path=str(path))
         return path
