@@ -1,4 +1,4 @@
-"""The ``ownwise`` command: serve, classify, export, report, team-report, explain, focus, hooks, hook, doctor."""
+"""The ``ownwise`` command: serve, classify, export, import, report, team-report, explain, focus, hooks, hook, doctor."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import json
 import os
 import sys
 from pathlib import Path
-
-EXPORT_FORMAT_VERSION = 1
-
 
 def _store(args):
     from .store import Store, default_db_path
@@ -83,25 +80,39 @@ def cmd_export(args) -> int:
             return 2
         _write_out(args, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
-    data = {
-        "format": "ownwise-export",
-        "version": EXPORT_FORMAT_VERSION,
-        "database": str(path),
-        "schemaVersion": store.schema_version(),
-        "since": args.since,
-        "edits": [e.model_dump(mode="json") for e in store.edits(args.since)],
-        "sessions": [x.model_dump(mode="json") for x in store.sessions(since=args.since)],
-        "prompts": [x.model_dump(mode="json") for x in store.prompts(since=args.since)],
-        "answers": [x.model_dump(mode="json") for x in store.answers(since=args.since)],
-        "reviews": [x.model_dump(mode="json") for x in store.reviews()],
-        "ownershipOverrides": [{"path": p, "class": c} for p, c in sorted(store.overrides().items())],
-        "settings": store.get("settings"),
-    }
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    from .store.transfer import FORMAT, VERSION, export_data
+
+    data = {"format": FORMAT, "version": VERSION, "database": str(path), "schemaVersion": store.schema_version(),
+            "since": args.since, **export_data(store, args.since)}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        from .files import write_private
+
+        write_private(Path(args.out), text)  # the user's code and words: 0600
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args) -> int:
+    """``ownwise import FILE``: an export's rows added to the database, none twice."""
+    from .store.transfer import TransferError, import_data
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"ownwise import: {args.file}: {exc}\n")
+        return 1
+    if (opened := _store_or_say(args, "import")) is None:
+        return 1
+    store, _path = opened
+    try:
+        added = import_data(store, data)
+    except TransferError as exc:
+        sys.stderr.write(f"ownwise import: {args.file}: {exc}\n")
+        return 2
+    total = sum(added.values())
+    sys.stdout.write(f"imported {total} rows" + "".join(f"; {k} {n}" for k, n in added.items() if n) + "\n")
     return 0
 
 
@@ -511,6 +522,9 @@ def build_parser():
     e.add_argument("--alias", default="anonymous", help="with --team: the name the team sees (default: anonymous)")
     e.add_argument("--weeks", type=_bounded(1, 260, int), default=None, help="with --team: how many weeks (default 8)")
     e.set_defaults(fn=cmd_export)
+    i = sub.add_parser("import", help="add an export's data (ownwise export) to the database, none of it twice")
+    i.add_argument("file", help="a file written by ownwise export --format json")
+    i.set_defaults(fn=cmd_import)
     r = sub.add_parser("report", help="the weekly report: output against capability")
     r.add_argument("--weeks", type=_bounded(1, 260, int), default=None,
                    help="how many weeks, up to this one (default 8; with --since: at most this many)")
