@@ -6,6 +6,6 @@ if sys.argv[1:2] == ["hook"]:
 
     raise SystemExit(hook_main())
 
-from .cli import main  # noqa: E402
+from .cli import main
 
 raise SystemExit(main())

@@ -1,4 +1,5 @@
-"""The ``ownwise`` command: serve, classify, export, import, report, team-report, explain, focus, hooks, hook, doctor."""
+"""The ``ownwise`` command: serve, classify, export, import, report, team-report, explain, focus, hooks, hook,
+doctor."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+
 
 def _store(args):
     from .store import Store, default_db_path

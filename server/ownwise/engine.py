@@ -228,7 +228,7 @@ class Engine:
         ended = None
         try:
             ended = self.end_session("shutdown")
-        except Exception:  # noqa: BLE001 - still flush what is queued
+        except Exception:
             log.exception("could not end the session at shutdown")
         self.recorder.queue_snapshots(self.documents.docs)
         self.recorder.put("settings", self.settings.snapshot())

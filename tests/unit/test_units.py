@@ -252,8 +252,9 @@ def test_debt_is_core_ai_code_not_explained_and_goes_when_answered(engine: Engin
     assert engine.prompt_for_block(block.block).id == prompt.id  # the pending one, not a second
     before = debt.generation
     assert engine.service is not None
-    assert engine.service.answer(prompt.id, "running_total adds the numbers of the list one after the other and gives back "
-                                 "the total, using a plain loop because the input is small.", understanding=4).accepted
+    answer = ("running_total adds the numbers of the list one after the other and gives back the total, "
+              "using a plain loop because the input is small.")
+    assert engine.service.answer(prompt.id, answer, understanding=4).accepted
     debt.invalidate_explained()
     assert debt.generation > before and debt.debt(core) == []
 

@@ -258,9 +258,10 @@ class TrackedDocument:
         texts: list[str] = []
         for ch in changes:
             if ch.whole:
-                ch = self._as_range(ch.text)
-                if ch is None:
+                ranged = self._as_range(ch.text)
+                if ranged is None:
                     continue
+                ch = ranged
             n = self._apply_one(ch, hint, source, event_id, th, result)
             if n:
                 tagged += n
@@ -415,7 +416,7 @@ class TrackedDocument:
                     tagged += 1
                 else:
                     new_tags[j] = carried
-            elif restored_pieces is not None and j < len(restored_pieces) and (
+            elif restored is not None and restored_pieces is not None and j < len(restored_pieces) and (
                 ins_has or middle
             ):
                 rtag = restored[j] if j < len(restored) else None

@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from . import documents, focus, lifecycle, prompts, report
 from .server import OwnwiseServer
@@ -39,7 +40,7 @@ def build_server(db_path: Path | None = None, clock: Callable[[], float] | None 
 
 def serve() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    build_server().start_io(FramedStdin(sys.stdin.buffer))
+    build_server().start_io(cast(BinaryIO, FramedStdin(sys.stdin.buffer)))  # reads like one
 
 
 __all__ = ["build_server", "serve"]

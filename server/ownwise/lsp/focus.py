@@ -130,7 +130,7 @@ class FocusFlows:
             return True
         try:
             parsed = focus.save_reflection_document(text)
-        except Exception as exc:  # noqa: BLE001 - nothing confirmed; the document still holds it
+        except Exception as exc:
             log.exception("storing the reflection from %s failed", path)
             self.ls.tell_user("error", f"ownwise could not store your reflection ({exc}). "
                                        f"It is still in {path.name}; save again to retry.")

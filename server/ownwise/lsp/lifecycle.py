@@ -112,9 +112,9 @@ def register(server: OwnwiseServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: OwnwiseServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
         documents = ls.engine.documents
-        roots = set(documents.roots)
-        roots -= {uri_to_path(f.uri) for f in params.event.removed}
-        roots |= {uri_to_path(f.uri) for f in params.event.added}
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        added = {uri_to_path(f.uri) for f in params.event.added}
+        roots = (set(documents.roots) - removed) | added
         documents.set_workspace_folders([r for r in roots if r is not None])
 
     @server.feature(types.SHUTDOWN)

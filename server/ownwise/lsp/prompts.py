@@ -22,9 +22,8 @@ from ..engine import Engine, SessionEnd
 from ..files import write_private
 from ..sessions import Session
 from ..store import Prompt
-from . import diagnostics
+from . import diagnostics, wire
 from . import protocol as P
-from . import wire
 from .handlers import require_database, validated
 from .server import OwnwiseServer
 
@@ -135,7 +134,7 @@ class PromptFlows:
             return True
         try:
             outcomes = service.answer_document(text)
-        except Exception as exc:  # noqa: BLE001 - nothing was confirmed; the document still has it
+        except Exception as exc:
             log.exception("storing answers from %s failed", path)
             self.ls.tell_user("error", f"ownwise could not store your answers ({exc}). "
                                        f"They are still in {path.name}; save again to retry.")

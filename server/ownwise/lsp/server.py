@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,8 @@ from ..clock import wall_clock
 from ..engine import Engine, SessionEnd
 from ..sessions import Session
 from ..settings import parse_settings
-from . import diagnostics
+from . import diagnostics, wire
 from . import protocol as P
-from . import wire
 from .logs import setup_logging
 from .transport import OwnwiseProtocol, is_parse_error
 
@@ -41,8 +41,8 @@ class OwnwiseServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.connected = False
         self.init_options: dict[str, Any] = {}
-        kwargs = {"clock": clock} if clock else {}
-        self.engine = Engine(db_path=db_path, notify_user=self.tell_user, wall=wall_clock(), **kwargs)
+        self.engine = Engine(db_path=db_path, notify_user=self.tell_user, wall=wall_clock(),
+                             clock=clock or time.monotonic)
         self.engine.on_session_start = self._session_started
         #: what features do after ``initialized`` (first recovering what a crashed server left, then
         #: once running), when a session starts or ends, a document is saved, each tick, at shutdown
@@ -70,7 +70,8 @@ class OwnwiseServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         # Log, don't pop up: a malformed message is the client's bug, not the user's.
         log.error("%s: %s", getattr(source, "__name__", source), error)
-        if isinstance(error, (ValueError, RecursionError)) and is_parse_error(error):
+        if (isinstance(error, (ValueError, RecursionError)) and is_parse_error(error)
+                and isinstance(self.protocol, OwnwiseProtocol)):
             # pygls drops a body it cannot parse; JSON-RPC wants a Parse error with a null id
             self.protocol.send_invalid(None, -32700, f"Parse error: {error}")
 
@@ -177,7 +178,7 @@ class OwnwiseServer(LanguageServer):
             await asyncio.sleep(self.engine.settings.flush_interval_seconds)
             try:
                 self.tick()
-            except Exception:  # noqa: BLE001 - the loop must survive anything
+            except Exception:
                 log.exception("periodic flush failed")
 
     def tick(self) -> None:
@@ -188,7 +189,7 @@ class OwnwiseServer(LanguageServer):
         for what, step in self.ticks:
             try:
                 step()
-            except Exception:  # noqa: BLE001 - a locked database must not stop the rest of the tick
+            except Exception:
                 log.exception("%s failed", what)
         if engine.sessions.idle_expired():
             self.end_session("idle")
@@ -201,7 +202,7 @@ class OwnwiseServer(LanguageServer):
     def shutdown(self) -> None:
         try:
             self.stop()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("final flush failed")
         super().shutdown()
 

@@ -116,9 +116,6 @@ class PromptService:
         return sorted(items, key=lambda p: (p.kind == "review", order.get(p.ownership_class, 2),
                                             p.created_at, -p.lines))
 
-    def pending_count(self) -> int:
-        return self.store.pending_count()
-
     def get(self, prompt_id: str) -> Prompt:
         p = self.store.prompt(prompt_id)
         if p is None:

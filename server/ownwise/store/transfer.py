@@ -126,10 +126,10 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
 
     def keyed(key: str, table: str, rows: list[dict[str, Any]]) -> None:
         """Rows with a natural key: one already there stays as it is."""
-        before = db[table].count
+        before = db.table(table).count
         if rows:
-            db[table].insert_all(rows, ignore=True)
-        added[key] = db[table].count - before
+            db.table(table).insert_all(rows, ignore=True)
+        added[key] = db.table(table).count - before
 
     def generated(key: str, table: str, rows: list[dict[str, Any]]) -> None:
         """Rows with a generated id: kept with their id where it is free; where the id holds other
@@ -146,7 +146,7 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
                 f"select 1 from {table} where id = ?", [r["id"]]).fetchone()
             if not free and found:
                 continue  # imported before, under another id
-            db[table].insert(r if free else content)
+            db.table(table).insert(r if free else content)
             n += 1
         added[key] = n
 
