@@ -13,7 +13,7 @@ from ownwise.attribution import Change, EditKind
 from ownwise.engine import Engine
 from ownwise.focus.manager import FocusChange
 from ownwise.lsp import contract, wire
-from ownwise.lsp import protocol as P
+from ownwise.lsp import results as P
 from ownwise.lsp.app import build_server
 from ownwise.settings import Settings
 

@@ -1,4 +1,6 @@
-"""The typed contract with the clients: JSON Schema from ``protocol.py``'s models, TypeScript from the schema.
+"""The typed contract with the clients: JSON Schema from the models, TypeScript from the schema.
+
+The models are ``protocol.py``'s (the params the server validates) and ``results.py``'s (what it sends).
 
 ``python -m ownwise.lsp.contract --write`` regenerates ``docs/protocol.schema.json``
 and ``client-vscode/src/protocol.ts`` (both checked in);
@@ -18,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from . import protocol as P
+from . import results as R
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_FILE = ROOT / "docs" / "protocol.schema.json"
@@ -32,10 +34,10 @@ def _ref(name: str) -> dict[str, str]:
 
 def schema() -> dict[str, Any]:
     """One JSON Schema: every model under ``$defs``, and the methods naming theirs."""
-    params = {m for m, _r in P.REQUESTS.values()} | set(P.CLIENT_NOTIFICATIONS.values())
-    params |= {a for a, _r in P.COMMANDS.values() if a is not None}
-    results = {r for _p, r in P.REQUESTS.values()} | set(P.SERVER_NOTIFICATIONS.values())
-    results |= {r for _a, r in P.COMMANDS.values()}
+    params = {m for m, _r in R.REQUESTS.values()} | set(R.CLIENT_NOTIFICATIONS.values())
+    params |= {a for a, _r in R.COMMANDS.values() if a is not None}
+    results = {r for _p, r in R.REQUESTS.values()} | set(R.SERVER_NOTIFICATIONS.values())
+    results |= {r for _a, r in R.COMMANDS.values()}
     pairs: list[tuple[type[BaseModel], Any]] = [(m, "validation") for m in sorted(params, key=lambda m: m.__name__)]
     pairs += [(m, "serialization") for m in sorted(results, key=lambda m: m.__name__)]
     _keys, defs = models_json_schema(pairs, by_alias=True, ref_template=REF + "{model}")
@@ -44,11 +46,11 @@ def schema() -> dict[str, Any]:
         "title": "ownwise LSP extensions (docs/protocol.md)",
         "$defs": dict(sorted(defs["$defs"].items())),
         "requests": {m: {"params": _ref(p.__name__), "result": _ref(r.__name__)}
-                     for m, (p, r) in sorted(P.REQUESTS.items())},
-        "clientNotifications": {m: {"params": _ref(p.__name__)} for m, p in sorted(P.CLIENT_NOTIFICATIONS.items())},
-        "serverNotifications": {m: {"params": _ref(p.__name__)} for m, p in sorted(P.SERVER_NOTIFICATIONS.items())},
+                     for m, (p, r) in sorted(R.REQUESTS.items())},
+        "clientNotifications": {m: {"params": _ref(p.__name__)} for m, p in sorted(R.CLIENT_NOTIFICATIONS.items())},
+        "serverNotifications": {m: {"params": _ref(p.__name__)} for m, p in sorted(R.SERVER_NOTIFICATIONS.items())},
         "commands": {c: {"arguments": [_ref(a.__name__)] if a else [], "result": _ref(r.__name__)}
-                     for c, (a, r) in sorted(P.COMMANDS.items())},
+                     for c, (a, r) in sorted(R.COMMANDS.items())},
     }
 
 
