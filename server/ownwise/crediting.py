@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from .attribution import AIRange, EditEvent, EditKind
@@ -105,6 +104,8 @@ class AgentCredit:
 
     def _carry_ranges(self, st: DocState, uri: str) -> None:
         """Keep the AI ranges the file had before the agent's edit (mapped through the line diff)."""
+        from difflib import SequenceMatcher  # on use: not on the server's start-up path
+
         snap = self.recorder.saved_snapshot(uri)
         if snap is None or not snap.ranges:
             return
