@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .clock import Now, iso
-from .prompts.blocks import Block
 from .store.models import SessionRecord
 
 END_REASONS = ("idle", "command", "focus", "shutdown", "interrupted")
@@ -49,8 +48,6 @@ class Session:
     ai_by_kind: Counter = field(default_factory=Counter)
     ai_by_class: Counter = field(default_factory=Counter)
     events: set[str] = field(default_factory=set)
-    #: AI blocks of documents closed during the session, captured at close (uri -> blocks)
-    closed_blocks: dict[str, list[Block]] = field(default_factory=dict)
     ended_at: datetime | None = None
     end_reason: str | None = None
     prompt_choice: str | None = None

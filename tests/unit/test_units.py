@@ -4,7 +4,7 @@ and the engine's fan-out of one change. Real SQLite files in ``tmp_path``, a fak
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,23 +20,7 @@ from ownwise.sessions import SessionTracker
 from ownwise.settings import Settings
 from ownwise.store import StoreError
 from ownwise.store.fast import connect, record
-
-BLOCK = ("def running_total(items):\n"
-         "    acc = 0\n"
-         "    for x in items:\n"
-         "        acc += x\n"
-         "    return acc\n")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = datetime(2026, 11, 2, 9, 0, 30, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.t
-
-    def advance(self, **kw) -> None:
-        self.t += timedelta(**kw)
+from tests.unit.test_sessions_prompts import BLOCK, Clock
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ class ExplanationDebt:
         #: (answers, pending prompts, settings): diagnostics are recomputed then
         self.generation = 0
         self._explained: dict[str, tuple[set[str], set[str]]] = {}
+        #: AI blocks of documents closed during the running session, captured at close (uri -> blocks)
+        self._closed: dict[int, dict[str, list[Block]]] = {}
         self._service: PromptService | None = None
 
     @property
@@ -87,10 +89,11 @@ class ExplanationDebt:
         if s is None or not s.events:
             return
         blocks = self._blocks(uri, st, s.events)
+        closed = self._closed.setdefault(s.id, {})
         if blocks:
-            s.closed_blocks[uri] = blocks
+            closed[uri] = blocks
         else:
-            s.closed_blocks.pop(uri, None)
+            closed.pop(uri, None)
 
     def end_of_session(self, s: Session) -> tuple[list[Prompt], list[Prompt]]:
         """(new prompts, earlier pending ones) for the AI code a session that just ended kept."""
@@ -98,7 +101,9 @@ class ExplanationDebt:
         blocks: list[Block] = []
         for uri, st in docs.items():
             blocks += self._blocks(uri, st, s.events)
-        for uri, closed in s.closed_blocks.items():
+        closed_now = self._closed.pop(s.id, {})
+        self._closed.clear()  # one session at a time: nothing older is asked about
+        for uri, closed in closed_now.items():
             if uri not in docs:
                 blocks += closed
         # prompts keep the block's code: never for files that match secretPatterns
