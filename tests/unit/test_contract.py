@@ -43,6 +43,7 @@ def test_the_vscode_client_sends_ownwise_messages_only_through_the_typed_helpers
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     (tmp_path / "ws" / "src").mkdir(parents=True)
+    (tmp_path / "ws" / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n')
     now = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
     e = Engine(Settings(), db_path=tmp_path / "data" / "ownwise.db", wall=lambda: now)
     assert e.open_store()

@@ -41,6 +41,7 @@ def test_require_database_says_why_there_is_none(tmp_path: Path):
 
 def test_the_wire_json_of_files_and_what_makes_diagnostics_due(tmp_path: Path):
     (tmp_path / "ws" / "src").mkdir(parents=True)
+    (tmp_path / "ws" / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n')
     engine = Engine(Settings(), db_path=tmp_path / "ownwise.db")
     assert engine.open_store()
     engine.set_workspace_folders([tmp_path / "ws"])

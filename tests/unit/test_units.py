@@ -28,10 +28,16 @@ def clock() -> Clock:
     return Clock()
 
 
+#: the classes these tests rely on, stated (not left to the built-in defaults)
+RULES = ('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n\n'
+         '[[ownership.rules]]\nglob = "tests/**"\nclass = "repeatable"\n')
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     (tmp_path / "ws" / "src").mkdir(parents=True)
     (tmp_path / "ws" / "tests").mkdir()
+    (tmp_path / "ws" / ".ownwise.toml").write_text(RULES)
     return tmp_path / "ws"
 
 
