@@ -48,9 +48,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -411,14 +412,14 @@ def check_ai(result: dict[str, Any], d: DocStream, ranges: int, warnings: list[s
         warnings.append(f"ownwise: {FILEINFO}.aiRanges has {len(got_r)} ranges for {d.uri}, {ranges} were created")
 
 
-def start(spec: ServerSpec, root: Path, ctx: "Ctx") -> LspClient:
+def start(spec: ServerSpec, root: Path, ctx: Ctx) -> LspClient:
     c = spec.spawn(ctx.log_dir)
     ctx.live.append(c)
     c.initialize(root.as_uri(), None, timeout=T_START)
     return c
 
 
-def stop(c: LspClient, ctx: "Ctx", who: str) -> None:
+def stop(c: LspClient, ctx: Ctx, who: str) -> None:
     rc = c.shutdown_exit()
     if c in ctx.live:
         ctx.live.remove(c)

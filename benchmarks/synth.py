@@ -480,7 +480,7 @@ def build_synthetic_db(path: Path, *, edits: int = 1_000_000, days: int = 365, s
 
     # attribution snapshots: the AI ranges still in each file, pointing to recent edits of it
     snap_rows = []
-    for f, (p, uri, _lang, _cls) in enumerate(paths):
+    for f, (_p, uri, _lang, _cls) in enumerate(paths):
         ranges = []
         line = rng.randint(0, 30)
         items = list(recent[f])

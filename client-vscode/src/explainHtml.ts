@@ -1,17 +1,12 @@
 // The explain webview's HTML: pure, unit-tested (test/explainHtml.test.ts).
 
-export interface PromptItem {
-  id: string;
-  kind: "explain" | "recall" | "review";
-  path: string;
-  uri: string;
-  range: { startLine: number; endLine: number };
-  lines: number;
-  ownershipClass: string;
-  question: string;
-  code: string;
-  showCodeAfterAnswer: boolean;
-}
+import type { PromptItem as Pending } from "./protocol";
+
+/** What the page shows of a pending prompt (ownwise/pendingPrompts). */
+export type PromptItem = Pick<
+  Pending,
+  "id" | "kind" | "path" | "uri" | "range" | "lines" | "ownershipClass" | "question" | "code" | "showCodeAfterAnswer"
+>;
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");

@@ -2,7 +2,9 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { renderPage, type PromptItem } from "./explainHtml";
+import { renderPage } from "./explainHtml";
+import type { AnswerPromptParams } from "./protocol";
+import { request } from "./rpc";
 
 export class ExplainView {
   private panel: vscode.WebviewPanel | undefined;
@@ -16,7 +18,7 @@ export class ExplainView {
   async show(): Promise<void> {
     const client = this.getClient();
     if (!client) return;
-    const { prompts } = (await client.sendRequest("ownwise/pendingPrompts", {})) as { prompts: PromptItem[] };
+    const { prompts } = await request(client, "ownwise/pendingPrompts", {});
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel("ownwise.explain", "Ownwise: Explain", vscode.ViewColumn.Active, {
         enableScripts: true,
@@ -39,14 +41,14 @@ export class ExplainView {
         const pos = new vscode.Position(m.line, 0);
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(pos, pos) });
       } else if (m.type === "skip") {
-        await client.sendRequest("ownwise/skipPrompt", { id: m.id });
+        await request(client, "ownwise/skipPrompt", { id: m.id });
         void this.panel.webview.postMessage({ id: m.id, accepted: true, feedback: "Skipped." });
         this.afterAnswer();
       } else if (m.type === "answer") {
-        const params: Record<string, unknown> = { id: m.id, text: m.text ?? "", cannotExplain: !!m.cannotExplain };
+        const params: AnswerPromptParams = { id: m.id, text: m.text ?? "", cannotExplain: !!m.cannotExplain };
         if (m.understanding) params.understanding = m.understanding;
         if (m.rating) params.rating = m.rating;
-        const r = (await client.sendRequest("ownwise/answerPrompt", params)) as { accepted: boolean; feedback: string };
+        const r = await request(client, "ownwise/answerPrompt", params);
         void this.panel.webview.postMessage({ id: m.id, accepted: r.accepted, feedback: r.feedback });
         if (r.accepted) this.afterAnswer();
       }

@@ -12,17 +12,13 @@ import {
 } from "vscode-languageclient/node";
 import { checkAgentHooks } from "./agentHooksOffer";
 import { ExplainView } from "./explainView";
-import { FocusMode, type FocusChanged } from "./focus";
+import { FocusMode } from "./focus";
+import type { Commands, OwnershipSetArgs, Status } from "./protocol";
 import { PythonError, resolvePython } from "./python";
 import { ReportView } from "./reportView";
+import { command, onNotification, request } from "./rpc";
 import { Sensor } from "./sensing";
 
-interface Status {
-  uri: string;
-  ownershipClass: string;
-  aiLines: number;
-  pendingPrompts: number;
-}
 
 const MAX_RESTARTS = 4;
 
@@ -130,11 +126,11 @@ class Ownwise implements vscode.Disposable {
     this.client = client;
     this.sensor.attach(client);
     this.focus.attach(client);
-    client.onNotification("ownwise/status", (s: Status) => {
+    onNotification(client, "ownwise/status", (s) => {
       this.statuses.set(s.uri, s);
       this.render();
     });
-    client.onNotification("ownwise/focusChanged", (p: FocusChanged) => void this.focus.changed(p));
+    onNotification(client, "ownwise/focusChanged", (p) => void this.focus.changed(p));
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.render();
     });
@@ -146,7 +142,7 @@ class Ownwise implements vscode.Disposable {
       return;
     }
     try {
-      const info = (await client.sendRequest("ownwise/serverInfo", {})) as { dataDir: string; databasePath: string };
+      const info = await request(client, "ownwise/serverInfo", {});
       this.dataDir = info.dataDir;
       this.databasePath = info.databasePath;
     } catch {
@@ -167,12 +163,12 @@ class Ownwise implements vscode.Disposable {
     await this.client?.stop();
   }
 
-  private async command(name: string, ...args: unknown[]): Promise<any> {
+  private async command<C extends keyof Commands>(name: C, ...args: Commands[C]["arguments"]): Promise<Commands[C]["result"] | undefined> {
     if (!this.client) {
       void vscode.window.showWarningMessage("ownwise: the server is not running. See Ownwise: Show Logs.");
       return undefined;
     }
-    return this.client.sendRequest("workspace/executeCommand", { command: name, arguments: args });
+    return command(this.client, name, ...args);
   }
 
   private async endSession(): Promise<void> {
@@ -209,7 +205,7 @@ class Ownwise implements vscode.Disposable {
     ];
     const pick = await vscode.window.showQuickPick(items, { title: "Ownership class for this file" });
     if (!pick) return;
-    const cls = pick.label === "Use the rules" ? null : pick.label;
+    const cls = pick.label === "Use the rules" ? null : (pick.label as OwnershipSetArgs["class"]);
     await this.command("ownwise.ownership.set", { uri: editor.document.uri.toString(), class: cls });
   }
 

@@ -4,20 +4,13 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { drift, keysFor, offWrites, restoreWrites, snapshot, type Inspected, type Saved, type Write } from "./focusSettings";
+import type { FocusChanged } from "./protocol";
+import { command, request } from "./rpc";
 
 const STATE_KEY = "ownwise.focus.saved";
 const SERVER_KEY = "vscode.focus.saved";
 
-export interface FocusChanged {
-  active: boolean;
-  id: string;
-  startedAt?: string;
-  plannedMinutes?: number;
-  task?: string | null;
-  endReason?: string;
-  minutes?: number;
-  violations?: number;
-}
+export type { FocusChanged };
 
 function target(scope: Write["scope"]): vscode.ConfigurationTarget {
   return scope === "global"
@@ -95,7 +88,7 @@ export class FocusMode implements vscode.Disposable {
   private async remember(saved: Saved[] | undefined): Promise<void> {
     await this.ctx.globalState.update(STATE_KEY, saved);
     try {
-      await this.client?.sendRequest("ownwise/clientState", { key: SERVER_KEY, value: saved ?? null });
+      if (this.client) await request(this.client, "ownwise/clientState", { key: SERVER_KEY, value: saved ?? null });
     } catch (e) {
       this.log.warn(`could not keep the focus settings in the server database: ${(e as Error).message}`);
     }
@@ -116,8 +109,9 @@ export class FocusMode implements vscode.Disposable {
 
   private async serverCopy(): Promise<Saved[] | undefined> {
     try {
-      const r: any = await this.client?.sendRequest("ownwise/clientState", { key: SERVER_KEY });
-      return r?.value ?? undefined;
+      if (!this.client) return undefined;
+      const r = await request(this.client, "ownwise/clientState", { key: SERVER_KEY });
+      return (r.value as Saved[] | null) ?? undefined; // what remember() stored
     } catch {
       return undefined;
     }
@@ -137,11 +131,9 @@ export class FocusMode implements vscode.Disposable {
   private async reapply(): Promise<void> {
     // another window may have ended the block and be restoring: ask before switching off again
     try {
-      const status: any = await this.client?.sendRequest("workspace/executeCommand", {
-        command: "ownwise.focus.status",
-        arguments: [],
-      });
-      if (!status?.active) return;
+      if (!this.client) return;
+      const status = await command(this.client, "ownwise.focus.status");
+      if (!status.active) return;
     } catch {
       return;
     }
@@ -164,9 +156,15 @@ export class FocusMode implements vscode.Disposable {
   async recover(): Promise<void> {
     if (!this.client) return;
     try {
-      const status: any = await this.client.sendRequest("workspace/executeCommand", { command: "ownwise.focus.status", arguments: [] });
-      if (status?.active) {
-        this.active = { active: true, id: status.id, startedAt: status.startedAt, plannedMinutes: status.plannedMinutes, task: status.task };
+      const status = await command(this.client, "ownwise.focus.status");
+      if (status.active && status.id) {
+        this.active = {
+          active: true,
+          id: status.id,
+          startedAt: status.startedAt ?? "",
+          plannedMinutes: status.plannedMinutes ?? 0,
+          task: status.task ?? null,
+        };
         await this.switchOff();
       } else {
         this.active = undefined;

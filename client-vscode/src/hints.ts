@@ -2,16 +2,10 @@
 // The extension gathers the facts on the change path and sends the hint before
 // the didChange (languageclient middleware), so the server attributes exactly.
 
-export type HintKind =
-  | "inlineCompletion"
-  | "inlineCompletionPartial"
-  | "chatEdit"
-  | "agentEdit"
-  | "paste"
-  | "undo"
-  | "redo"
-  | "format"
-  | "externalReload";
+import type { EditKind } from "./protocol";
+
+/** The kinds a hint can name (the server's EditKind; "human" is what no hint means). */
+export type HintKind = Exclude<EditKind, "human">;
 
 export interface Hint {
   kind: HintKind;

@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
 import { describeError, reportHtml, reportParams } from "./reportRequest";
+import { request } from "./rpc";
 
 const NOT_RUNNING = "ownwise: the server is not running. See Ownwise: Show Logs.";
 
@@ -28,7 +29,7 @@ export class ReportView implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: "Ownwise: building the report…", cancellable: true },
         async (_progress, token) => {
           // cancelled: whatever comes back (the answer, or RequestCancelled) is not shown
-          const result = await client.sendRequest("ownwise/report", params, token).catch((e) => {
+          const result = await request(client, "ownwise/report", params, token).catch((e) => {
             throw token.isCancellationRequested ? new vscode.CancellationError() : e;
           });
           if (token.isCancellationRequested) throw new vscode.CancellationError();

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { CHAT_SCHEMES, decide, inlineSource, withClipboard, type Hint, type PendingAccept } from "./hints";
+import { notify } from "./rpc";
 
 const ACCEPT_COMMANDS: Record<string, { builtin: string; kind: PendingAccept["kind"] }> = {
   "ownwise.inlineSuggest.commit": { builtin: "editor.action.inlineSuggest.commit", kind: "inlineCompletion" },
@@ -125,7 +126,7 @@ export class Sensor implements vscode.Disposable {
       this.log.debug(`hint ${hint.kind}${hint.source ? ` (${hint.source})` : ""} for ${uri} v${version}`);
       // awaited: while the client (re)starts, an unawaited hint could be written after the change
       try {
-        await this.client.sendNotification("ownwise/editHint", { uri, kind: hint.kind, source: hint.source, version });
+        await notify(this.client, "ownwise/editHint", { uri, kind: hint.kind, source: hint.source, version });
       } catch (e) {
         this.log.warn(`hint not sent: ${(e as Error).message}`);
       }

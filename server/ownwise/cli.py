@@ -1,4 +1,5 @@
-"""The ``ownwise`` command: serve, classify, export, report, team-report, explain, focus, hooks, hook, doctor."""
+"""The ``ownwise`` command: serve, classify, export, import, report, team-report, explain, focus, hooks, hook,
+doctor."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import json
 import os
 import sys
 from pathlib import Path
-
-EXPORT_FORMAT_VERSION = 1
 
 
 def _store(args):
@@ -30,7 +29,7 @@ def _store_or_say(args, command: str):
 
 
 def cmd_serve(args) -> int:
-    from .lsp.server import serve
+    from .lsp.app import serve
 
     serve()
     return 0
@@ -108,37 +107,50 @@ def cmd_export(args) -> int:
             return 2
         _write_out(args, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
-    data = {
-        "format": "ownwise-export",
-        "version": EXPORT_FORMAT_VERSION,
-        "database": str(path),
-        "schemaVersion": store.schema_version(),
-        "since": args.since,
-        "edits": [e.model_dump(mode="json") for e in store.edits(args.since)],
-        "sessions": [x.model_dump(mode="json") for x in store.sessions(since=args.since)],
-        "prompts": [x.model_dump(mode="json") for x in store.prompts(since=args.since)],
-        "answers": [x.model_dump(mode="json") for x in store.answers(since=args.since)],
-        "reviews": [x.model_dump(mode="json") for x in store.reviews()],
-        "ownershipOverrides": [{"path": p, "class": c} for p, c in sorted(store.overrides().items())],
-        "settings": store.get("settings"),
-    }
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    from .store.transfer import FORMAT, VERSION, export_data
+
+    data = {"format": FORMAT, "version": VERSION, "database": str(path), "schemaVersion": store.schema_version(),
+            "since": args.since, **export_data(store, args.since)}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        from .files import write_private
+
+        write_private(Path(args.out), text)  # the user's code and words: 0600
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args) -> int:
+    """``ownwise import FILE``: an export's rows added to the database, none twice."""
+    from .store.transfer import TransferError, import_data
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"ownwise import: {args.file}: {exc}\n")
+        return 1
+    if (opened := _store_or_say(args, "import")) is None:
+        return 1
+    store, _path = opened
+    try:
+        added = import_data(store, data)
+    except TransferError as exc:
+        sys.stderr.write(f"ownwise import: {args.file}: {exc}\n")
+        return 2
+    total = sum(added.values())
+    sys.stdout.write(f"imported {total} rows" + "".join(f"; {k} {n}" for k, n in added.items() if n) + "\n")
     return 0
 
 
 def _report(args, store, *, since=None, progress=None) -> dict:
     """The report over ``store`` for the CLI's --weeks/--since, with the user's focus settings."""
-    from datetime import datetime
-
+    from .clock import utc_now
     from .report.build import build_report
     from .settings import parse_settings
 
     settings, _ = parse_settings(store.get("settings"))
-    return build_report(store, now=datetime.now().astimezone(), week_start=settings.focus.week_start,
+    return build_report(store, now=utc_now().astimezone(), week_start=settings.focus.week_start,
                         goal_minutes=settings.focus.weekly_goal_minutes, weeks=args.weeks, since=since,
                         progress=progress)
 
@@ -232,13 +244,12 @@ def cmd_team_report(args) -> int:
 
 
 def _service(store, path):
-    from datetime import datetime, timezone
-
+    from .clock import utc_now
     from .prompts.service import PromptService
     from .settings import parse_settings
 
     settings, _ = parse_settings(store.get("settings"))
-    return PromptService(store, path.parent / "explanations", lambda: datetime.now(timezone.utc),
+    return PromptService(store, path.parent / "explanations", utc_now,
                          settings.prompts)
 
 
@@ -352,11 +363,10 @@ def cmd_explain(args) -> int:
 
 def cmd_focus(args) -> int:
     """``ownwise focus start|stop|status|stats``: the same blocks a running server sees."""
-    from datetime import datetime, timezone
-
     from rich.console import Console
     from rich.table import Table
 
+    from .clock import utc_now
     from .focus.manager import FocusManager, minutes_of
     from .settings import parse_settings
 
@@ -364,7 +374,7 @@ def cmd_focus(args) -> int:
         return 1
     store, _path = opened
     settings, _ = parse_settings(store.get("settings"))
-    now = lambda: datetime.now(timezone.utc)  # noqa: E731
+    now = utc_now
     manager = FocusManager(store, now, by="cli")
     out = Console(highlight=False, soft_wrap=True)
     if args.action == "start":
@@ -395,11 +405,9 @@ def cmd_focus(args) -> int:
         else:
             out.print("No no-AI block is running.")
         return 0
-    from types import SimpleNamespace
-
     from .focus.stats import calibration
 
-    data = calibration(SimpleNamespace(store=store, wall=now, settings=settings), args.weeks)
+    data = calibration(store, now(), settings.focus, args.weeks)
     if args.json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return 0
@@ -620,6 +628,9 @@ def build_parser():
     e.add_argument("--alias", default="anonymous", help="with --team: the name the team sees (default: anonymous)")
     e.add_argument("--weeks", type=_bounded(1, 260, int), default=None, help="with --team: how many weeks (default 8)")
     e.set_defaults(fn=cmd_export)
+    i = sub.add_parser("import", help="add an export's data (ownwise export) to the database, none of it twice")
+    i.add_argument("file", help="a file written by ownwise export --format json")
+    i.set_defaults(fn=cmd_import)
     r = sub.add_parser("report", help="the weekly report: output against capability")
     r.add_argument("--weeks", type=_bounded(1, 260, int), default=None,
                    help="how many weeks, up to this one (default 8; with --since: at most this many)")

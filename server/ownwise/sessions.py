@@ -11,23 +11,13 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from .prompts.blocks import Block
+from .clock import Now, iso
 from .store.models import SessionRecord
 
 END_REASONS = ("idle", "command", "focus", "shutdown", "interrupted")
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    dt = datetime.fromisoformat(text)
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
 def pid_alive(pid: int) -> bool:
@@ -58,8 +48,6 @@ class Session:
     ai_by_kind: Counter = field(default_factory=Counter)
     ai_by_class: Counter = field(default_factory=Counter)
     events: set[str] = field(default_factory=set)
-    #: AI blocks of documents closed during the session, captured at close (uri -> blocks)
-    closed_blocks: dict[str, list[Block]] = field(default_factory=dict)
     ended_at: datetime | None = None
     end_reason: str | None = None
     prompt_choice: str | None = None
@@ -76,7 +64,7 @@ class Session:
 
 
 class SessionTracker:
-    def __init__(self, now: Callable[[], datetime], idle_minutes: float = 20.0) -> None:
+    def __init__(self, now: Now, idle_minutes: float = 20.0) -> None:
         self.now = now
         self.idle_minutes = idle_minutes
         self.current: Session | None = None

@@ -33,11 +33,6 @@ class AttributionSettings(_Model):
     hint_window_seconds: float = Field(2.0, gt=0, le=60)
 
 
-class OwnershipRule(_Model):
-    glob: str
-    class_: Literal["transient", "repeatable", "core"] = Field(alias="class")
-
-
 class OwnershipSettings(_Model):
     rules: list[dict[str, Any]] = Field(default_factory=list)
 

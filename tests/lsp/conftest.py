@@ -35,7 +35,7 @@ class Session:
         self.answer: str | None = None
 
         @client.feature("ownwise/status")
-        def _status(params):  # noqa: ANN001
+        def _status(params):
             self.statuses.append(plain(params))
 
     def uri(self, rel: str) -> str:

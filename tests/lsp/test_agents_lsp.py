@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from .conftest import ROOT, eventually, ownwise
+from .conftest import ROOT, ownwise
 
 BEFORE = "def total(items):\n    pass\n\n\ndef mean(xs):\n    return sum(xs) / len(xs)\n"
 AFTER = ("def total(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acc\n\n\n"

@@ -230,7 +230,7 @@ def fix_code_action_union(client) -> None:
             return conv.structure(obj, types.Command)
         return conv.structure(obj, types.CodeAction)
 
-    conv.register_structure_hook(Union[types.Command, types.CodeAction], structure)
+    conv.register_structure_hook(Union[types.Command, types.CodeAction], structure)  # noqa: UP007 - cattrs' key
 
 
 async def test_code_action_explain_this_opens_a_prompt_for_that_block(workspace, db):

@@ -32,7 +32,7 @@ def watch_focus(s) -> list[dict]:
     seen: list[dict] = []
 
     @s.client.feature("ownwise/focusChanged")
-    def _changed(params):  # noqa: ANN001
+    def _changed(params):
         seen.append(plain(params))
 
     return seen

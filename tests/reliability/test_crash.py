@@ -200,7 +200,7 @@ async def test_kill_9_at_random_moments_loses_at_most_the_last_flush(tmp_path, s
             pid = s.client._server.pid
             if done:
                 prev = done[-1]
-                await eventually(lambda: recovered(db, prev), timeout=10)
+                await eventually(lambda: recovered(db, prev), timeout=10)  # noqa: B023 - awaited here
                 check_after_restart(db, prev, confirmed)
             if last:
                 break

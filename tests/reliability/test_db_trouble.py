@@ -135,7 +135,8 @@ async def test_read_only_folder_tracks_in_memory_and_writes_when_writable_again(
             assert len([m for m in shown(s) if str(db) in m]) == 1
     finally:
         os.chmod(db.parent, 0o700)
-    assert edit_rows(db) == [("src/new.py", "inlineCompletion", 4, BLOCK), ("src/new.py", "inlineCompletion", 4, BLOCK2)]
+    assert edit_rows(db) == [("src/new.py", "inlineCompletion", 4, BLOCK),
+                             ("src/new.py", "inlineCompletion", 4, BLOCK2)]
     kept(before, db)
 
 

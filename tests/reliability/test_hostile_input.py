@@ -45,8 +45,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from .conftest import scaled
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -553,7 +551,8 @@ def _wrong_types(st: Stream) -> None:
         ("textDocument/didClose", rng.choice([5, {}, {"textDocument": 5}])),
         ("textDocument/didSave", rng.choice([5, {"textDocument": []}])),
         ("ownwise/editHint", rng.choice([None, 5, [], {"uri": u}, {"uri": 5, "kind": "chatEdit"},
-                                          {"uri": u, "kind": "telepathy"}, {"uri": u, "kind": "paste", "version": "x"}])),
+                                          {"uri": u, "kind": "telepathy"},
+                                          {"uri": u, "kind": "paste", "version": "x"}])),
         ("$/cancelRequest", rng.choice([5, {}, {"id": []}, {"id": 10**9}])),
         ("workspace/didChangeConfiguration", rng.choice([5, {"settings": 5}, {"settings": {"ownwise": 5}},
                                                           {"settings": {"ownwise": {"logLevel": "loud"}}}])),

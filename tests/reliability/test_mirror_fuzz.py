@@ -390,7 +390,8 @@ def test_mirror_and_ai_lines_equal_the_reference(soak, encoding, chunk, monkeypa
             tagged += result.event is not None
         check(doc, ref, done, full=True)
     elapsed = time.perf_counter() - t0
-    print(f"\nmirror fuzz ({encoding}, chunks of {chunk} lines): {done} edits on {len(STYLES)} documents, {tagged} AI or suspected events, "
+    print(f"\nmirror fuzz ({encoding}, chunks of {chunk} lines): {done} edits on {len(STYLES)} documents, "
+          f"{tagged} AI or suspected events, "
           f"{restored_hits} restoring tags, {multi} with several changes, {clamped} clamped, "
           f"{elapsed:.1f} s")
     assert done == per_doc * len(STYLES)

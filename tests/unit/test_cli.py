@@ -222,7 +222,8 @@ def test_hooks_install_then_uninstall_leaves_the_config_byte_identical(tmp_path)
     (home / ".claude").mkdir(parents=True)
     (project / ".git").mkdir(parents=True)
     settings = home / ".claude" / "settings.json"
-    original = b'{\n  "model": "opus",\n  "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]}\n}\n'
+    original = (b'{\n  "model": "opus",\n'
+                b'  "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]}\n}\n')
     settings.write_bytes(original)
     env = dict(os.environ, HOME=str(home), OWNWISE_DB=str(tmp_path / "data" / "o.db"),
                PYTHONPATH=str(ROOT / "server"))

@@ -93,7 +93,7 @@ def test_bad_changes_are_refused_and_change_nothing():
     with pytest.raises(ValueError):
         lines.replace(0, 2, [])  # a document has at least one line
     with pytest.raises(IndexError):
-        lines[2]  # noqa: B018
+        lines[2]
     with pytest.raises(TypeError):
         lines[0] = "x"  # type: ignore[index]
     with pytest.raises(ValueError):

@@ -10,7 +10,6 @@ from ownwise.report.build import build_report, plan_weeks
 from ownwise.report.figures import LineFate, debt_lines, fates_from_ranges
 from ownwise.report.text import render_csv, sparkline
 from ownwise.store import Store
-
 from tests import report_fixture as RF
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ownwise.focus.calibration import ActivityMinute, calibrate
 from ownwise.report.build import plan_weeks
-from ownwise.store import ActivityMinute as StoredMinute, Store
+from ownwise.store import ActivityMinute as StoredMinute
+from ownwise.store import Store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 BASE = datetime(2026, 11, 9, tzinfo=timezone.utc)
@@ -59,8 +61,9 @@ stamps = st.integers(0, 30).map(lambda d: (BASE + timedelta(hours=d * 7)).isofor
 
 
 @settings(max_examples=200, deadline=None)
-@given(fates=st.lists(st.tuples(st.sampled_from("abcdefgh"), stamps, st.sampled_from(["core", "repeatable", "transient"]),
-                                st.booleans(), st.integers(0, 9)), max_size=12, unique_by=lambda f: f[0]),
+@given(fates=st.lists(st.tuples(st.sampled_from("abcdefgh"), stamps,
+                                st.sampled_from(["core", "repeatable", "transient"]), st.booleans(),
+                                st.integers(0, 9)), max_size=12, unique_by=lambda f: f[0]),
        explained=st.dictionaries(st.sampled_from("abcdefgh"), stamps, max_size=6),
        at=st.one_of(st.none(), stamps))
 def test_debt_index_equals_the_definition(fates, explained, at):

@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from synth import build_synthetic_db  # noqa: E402
+from synth import build_synthetic_db
 
-from ownwise.store import Store  # noqa: E402
+from ownwise.store import Store
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 

@@ -24,9 +24,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "vscode"
@@ -389,13 +389,14 @@ def open_file(page, name: str, timeout: float = 60) -> None:
             page.keyboard.press("Enter")
             page.wait_for_function(
                 """(base) => { const t = document.querySelector('.tabs-container .tab.active');
-                               return !!t && ((t.getAttribute('aria-label') || '') + ' ' + t.innerText).includes(base); }""",
+                               return !!t && ((t.getAttribute('aria-label') || '') + ' ' + t.innerText)
+                                 .includes(base); }""",
                 arg=base, timeout=5000)
             break
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever Playwright raised, tried again until the deadline
             if time.monotonic() > deadline:
                 raise TimeoutError(f"could not open {name!r} with Quick Open in {timeout} s; "
-                                   f"active tab: {active_tab_label(page)!r}")
+                                   f"active tab: {active_tab_label(page)!r}") from None
             page.wait_for_timeout(1000)
     _close_quick_input(page)
     page.locator(f"{EDITOR} .view-lines").first.wait_for(state="visible")
@@ -421,9 +422,9 @@ def run_command(page, title: str, timeout: float = 30, *, opens_input: bool = Fa
                 r"^\s*" + re.escape(title) + r"\s*$")))
             row.first.wait_for(timeout=5000)
             break
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever Playwright raised, tried again until the deadline
             if time.monotonic() > deadline:
-                raise TimeoutError(f"command {title!r} not found in the command palette within {timeout} s")
+                raise TimeoutError(f"command {title!r} not found in the command palette within {timeout} s") from None
             page.wait_for_timeout(1000)
     first_label = rows.first.locator(".label-name").first.inner_text().strip()
     if first_label == title:

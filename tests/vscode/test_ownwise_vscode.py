@@ -18,10 +18,10 @@ import pytest
 
 from .harness import (
     ROOT,
-    start_code_server,
     open_file,
     run_command,
     screenshot,
+    start_code_server,
     wait_for_ghost_text,
     wait_for_no_ghost_text,
 )

@@ -211,7 +211,7 @@ def test_report_edge_cases_render_in_chromium(tmp_path, vscode_browser):
                     .querySelectorAll('text[text-anchor=middle]:not(.muted):not(.empty)'))
                     .map(t => t.getBoundingClientRect()).map(r => [r.left, r.right])""")
                 assert len(boxes) >= 6
-                for (l1, r1), (l2, r2) in zip(boxes, boxes[1:]):
+                for (_l1, r1), (l2, _r2) in zip(boxes, boxes[1:]):
                     assert r1 < l2, boxes
             page.screenshot(path=str(ARTIFACTS / f"report-{name}.png"), full_page=True)
         finally:

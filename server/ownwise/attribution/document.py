@@ -15,13 +15,13 @@ the negotiated position encoding (UTF-16 unless the client offered another).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..hashing import text_hash
 from .lines import Lines, split_lines
 from .linetags import LineTags
 from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
@@ -165,7 +165,7 @@ class TrackedDocument:
         return self.lines.text()
 
     def text_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        return text_hash(self.text)
 
     # ---------------------------------------------------------------- counts
     def _count(self, tags: Iterable[Tag | None], sign: int) -> None:
@@ -222,7 +222,7 @@ class TrackedDocument:
         joined = "".join(self.lines[i] for i in wanted)
         return EditEvent(
             id=event, kind=kind, source=source, ai=True, lines=len(wanted), chars=len(joined),
-            content_hash=hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest(),
+            content_hash=text_hash(joined),
             text_sample=snippet_of(joined), version=version)
 
     # ---------------------------------------------------------------- change
@@ -258,9 +258,10 @@ class TrackedDocument:
         texts: list[str] = []
         for ch in changes:
             if ch.whole:
-                ch = self._as_range(ch.text)
-                if ch is None:
+                ranged = self._as_range(ch.text)
+                if ranged is None:
                     continue
+                ch = ranged
             n = self._apply_one(ch, hint, source, event_id, th, result)
             if n:
                 tagged += n
@@ -278,7 +279,7 @@ class TrackedDocument:
                 ai=ai or th.suspected_counts_as_ai,
                 lines=tagged,
                 chars=chars,
-                content_hash=hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest(),
+                content_hash=text_hash(joined),
                 text_sample=snippet_of(joined),
                 version=version,
             )
@@ -415,7 +416,7 @@ class TrackedDocument:
                     tagged += 1
                 else:
                     new_tags[j] = carried
-            elif restored_pieces is not None and j < len(restored_pieces) and (
+            elif restored is not None and restored_pieces is not None and j < len(restored_pieces) and (
                 ins_has or middle
             ):
                 rtag = restored[j] if j < len(restored) else None

@@ -17,9 +17,10 @@ one ``"\\r\\n"`` break). The document enforces this (``TrackedDocument``).
 
 from __future__ import annotations
 
+import builtins
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import overload
 
@@ -48,7 +49,7 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
-class Lines:
+class Lines(Sequence[str]):
     """A document's lines, chunked (see the module docstring)."""
 
     __slots__ = ("_chunks", "_counts", "_starts", "_n", "_hot", "_size")
@@ -150,7 +151,7 @@ class Lines:
         if c >= 0:
             start = self._starts[c]
             if start <= i < start + self._counts[c]:
-                return self._chunks[c][i - start]  # type: ignore[return-value]
+                return self._chunks[c][i - start]
         c = self._chunk_of(i)
         return self._expand(c)[i - self._starts[c]]
 
@@ -195,7 +196,7 @@ class Lines:
         return f"Lines({self.tolist()!r})"
 
     # ------------------------------------------------------------- writing
-    def __setitem__(self, i: slice, new: Iterable[str]) -> None:
+    def __setitem__(self, i: builtins.slice, new: Iterable[str]) -> None:
         if not isinstance(i, slice):
             raise TypeError("assign lines through a slice: lines[a:b] = [...]")
         a, b, step = i.indices(self._n)

@@ -13,12 +13,18 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..sessions import iso, parse_iso, pid_alive
-from ..store import FocusBlock, Store
+from ..clock import Now, iso, parse_iso
+from ..sessions import pid_alive
+from ..store import FocusBlock, FocusReflection, Store
+
+if TYPE_CHECKING:
+    from ..settings import FocusSettings
+    from .reflection import ParsedReflection, ReflectionItem
 
 log = logging.getLogger("ownwise.focus")
 
@@ -41,7 +47,7 @@ def minutes_of(block: FocusBlock, now: datetime) -> float:
 
 
 class FocusManager:
-    def __init__(self, store: Store, now: Callable[[], datetime], *, by: str = "lsp") -> None:
+    def __init__(self, store: Store, now: Now, *, by: str = "lsp") -> None:
         self.store = store
         self.now = now
         self.by = by
@@ -68,7 +74,7 @@ class FocusManager:
             estimate_minutes=estimate_minutes, last_activity=now, started_by=self.by,
             pid=self.pid if self.by == "lsp" else None, host=self.host,
         )
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_focus_block(block)
         self.active = block
         log.info("focus block %s started: %s min%s", block.id, minutes, f", task {task!r}" if task else "")
@@ -82,7 +88,7 @@ class FocusManager:
             return None
         end = at or self.now()
         fields = {"ended_at": iso(end), "end_reason": reason, "last_activity": iso(end)}
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_focus_block(block.id, **fields)
         self.active = None
         ended = block.model_copy(update=fields)
@@ -92,12 +98,87 @@ class FocusManager:
     def mark_notified(self) -> None:
         if self.active is not None and not self.active.notified:
             self.active = self.active.model_copy(update={"notified": True})
-            with self.store.db.atomic():
+            with self.store.atomic():
                 self.store.update_focus_block(self.active.id, notified=True)
 
     def set_reflection(self, block_id: str, state: str) -> None:
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_focus_block(block_id, reflection=state)
+
+    # ------------------------------------------------------------- reading
+    def block(self, block_id: str) -> FocusBlock | None:
+        return self.store.focus_block(block_id)
+
+    def violation_counts(self, block_id: str) -> tuple[int, int]:
+        """(AI edits, suspected inserts) recorded during the block."""
+        found = self.store.violations(block_id)
+        suspected = sum(1 for v in found if v.suspected)
+        return len(found) - suspected, suspected
+
+    def awaiting_reflection(self) -> list[FocusBlock]:
+        """Ended blocks not reflected on yet, oldest first."""
+        return [b for b in self.store.focus_blocks(active=False) if b.reflection != "answered"]
+
+    def unasked_after_shutdown(self) -> FocusBlock | None:
+        """The last ended block, if the editor's closing ended it and nobody asked for a reflection yet."""
+        last = next((b for b in reversed(self.store.focus_blocks(active=False))), None)
+        if last is not None and last.end_reason == "shutdown" and last.reflection is None:
+            return last
+        return None
+
+    def weekly_reminder(self, s: FocusSettings) -> str | None:
+        """At a session start: the reminder to show when behind the weekly goal (see ``reminder``)."""
+        from .reminder import weekly_reminder
+
+        return weekly_reminder(self.store, s, self.now().astimezone(), block_running=self.active is not None)
+
+    def calibration(self, s: FocusSettings, weeks: int) -> dict:
+        """The calibration figures (``ownwise/calibration``) up to now."""
+        from .stats import calibration
+
+        return calibration(self.store, self.now(), s, weeks)
+
+    # ---------------------------------------------------------- reflection
+    def reflection_item(self, b: FocusBlock) -> ReflectionItem:
+        from .reflection import ReflectionItem
+
+        started = parse_iso(b.started_at).astimezone()
+        return ReflectionItem(
+            block_id=b.id, started_at=started.strftime("%a %d %b %H:%M"),
+            planned_minutes=round(b.planned_minutes), actual_minutes=round(minutes_of(b, self.now())),
+            estimate_minutes=round(b.estimate_minutes) if b.estimate_minutes else None, task=b.task)
+
+    def write_reflection(self, b: FocusBlock, folder: Path) -> Path:
+        """The reflection document of a block (0600), ready for the user to fill in."""
+        from ..files import write_private
+        from .reflection import render
+
+        return write_private(folder / f"reflect-{b.id}.md", render(self.reflection_item(b)))
+
+    def save_reflection(self, block_id: str, felt: int | None, looked_up: str | None, took_longer: str | None,
+                        actual: int | None, notes: str | None, via: str) -> None:
+        """Store a reflection (from its document or a request); KeyError for an unknown block."""
+        if self.store.focus_block(block_id) is None:
+            raise KeyError(f"no focus block with id {block_id!r}")
+        with self.store.atomic():
+            self.store.add_reflection(FocusReflection(
+                block_id=block_id, felt=felt, looked_up=looked_up or "", took_longer=took_longer or "",
+                actual_minutes=actual, notes=notes or "", via=via, created_at=iso(self.now())))
+            self.store.update_focus_block(block_id, reflection="answered")
+
+    def save_reflection_document(self, text: str) -> ParsedReflection | None:
+        """Read a saved reflection document and store it once it is filled in without errors.
+
+        Returns what was read (None: not a reflection document); nothing is stored while it is not
+        started or has errors (``parsed.errors``)."""
+        from .reflection import parse
+
+        parsed = parse(text)
+        if parsed is None or not parsed.started or parsed.errors:
+            return parsed
+        self.save_reflection(parsed.block_id, parsed.felt, parsed.looked_up, parsed.took_longer,
+                             parsed.actual_minutes, parsed.notes, "document")
+        return parsed
 
     # ------------------------------------------------------------- polling
     def sync(self) -> list[FocusChange]:
@@ -120,7 +201,7 @@ class FocusManager:
             if ended is not None:
                 changes.append(FocusChange(ended, False))
             return changes
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_focus_block(now_block.id, last_activity=iso(now), pid=self.pid, host=self.host)
         self.active = now_block.model_copy(update={"last_activity": iso(now), "pid": self.pid})
         return changes
@@ -138,7 +219,7 @@ class FocusManager:
                 if not stale:
                     continue
             fields = {"ended_at": block.last_activity, "end_reason": "interrupted"}
-            with self.store.db.atomic():
+            with self.store.atomic():
                 self.store.update_focus_block(block.id, **fields)
             closed.append(block.model_copy(update=fields))
             log.warning("focus block %s was left open by a server that stopped; closed as interrupted "

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from ..sessions import parse_iso
+from ..clock import parse_iso
+from ..settings import FocusSettings
+from ..store import Store
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def calibration(engine, weeks: int) -> dict[str, Any]:  # engine: anything with store, wall, settings
-    """The figures of ``ownwise/calibration`` and ``ownwise focus stats``."""
+def calibration(store: Store, now: datetime, s: FocusSettings, weeks: int) -> dict[str, Any]:
+    """The figures of ``ownwise/calibration`` and ``ownwise focus stats`` (``now``: any zone; local weeks)."""
     from . import calibration as C
 
-    store = engine.store
-    now = engine.wall().astimezone()
-    s = engine.settings.focus
+    now = now.astimezone()
     blocks = [C.BlockSpan(id=b.id, started_at=parse_iso(b.started_at),
                           ended_at=parse_iso(b.ended_at) if b.ended_at else None,
                           planned_minutes=b.planned_minutes, estimate_minutes=b.estimate_minutes,

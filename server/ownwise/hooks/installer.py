@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..hashing import bytes_hash
 from .agents import AGENTS, SCOPES, ConfigError
 from .command import Launcher, is_current, launcher_in
 
@@ -55,10 +55,6 @@ def _config_path(agent: Agent, scope: str, project: Path, home: Path) -> Path:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r} (expected one of {', '.join(SCOPES)})")
     return Path(os.path.abspath(agent.config_path(scope, project, home)))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _read(path: Path) -> bytes | None:
@@ -149,7 +145,7 @@ def _remove_dirs(created: list[str]) -> None:
 
 
 def _backup_path(backup_dir: Path, agent: str, scope: str, path: Path) -> Path:
-    digest = _sha(str(path).encode("utf-8"))[:16]
+    digest = bytes_hash(str(path).encode("utf-8"))[:16]
     return backup_dir / f"{agent}-{scope}-{digest}.json"
 
 
@@ -215,14 +211,14 @@ def install(agent: str, scope: str, *, project: Path, home: Path, launcher: Laun
     file = _backup_path(backup_dir, agent, scope, path)
     meta = _load_backup(file, path)
     if raw is not None and text is not None and adapter.commands(text) and (
-            meta is None or _sha(raw) != meta["written_sha256"]):
+            meta is None or bytes_hash(raw) != meta["written_sha256"]):
         # ownwise's entries are there, but not as ownwise last wrote them (an older version kept
         # no backup, or the file was edited since): its bytes are not the user's own, so no backup
         # would give them back. Uninstall then removes ownwise's entries instead.
         _drop_backup(file)
         _atomic_write(path, new, _mode(_target(path)))
         return Result(agent, scope, path, "installed")
-    if meta is None or raw is None or _sha(raw) != meta["written_sha256"]:
+    if meta is None or raw is None or bytes_hash(raw) != meta["written_sha256"]:
         # the state before ownwise's first write since the user last had the file to themselves
         meta = {"format": BACKUP_FORMAT, "agent": agent, "scope": scope, "path": str(path),
                 "existed": raw is not None, "mode": _mode(_target(path)) if raw is not None else None,
@@ -231,7 +227,7 @@ def install(agent: str, scope: str, *, project: Path, home: Path, launcher: Laun
     mode = _mode(_target(path)) if raw is not None else None
     if raw is None:
         meta["created_dirs"] = _make_parents(path)
-    meta["written_sha256"] = _sha(new)
+    meta["written_sha256"] = bytes_hash(new)
     _save_backup(backup_dir, file, meta)  # before the write: a crash between keeps the original
     _atomic_write(path, new, mode)
     return Result(agent, scope, path, "installed")
@@ -249,7 +245,7 @@ def uninstall(agent: str, scope: str, *, project: Path, home: Path, backup_dir: 
     raw = _read(path)
     file = _backup_path(backup_dir, agent, scope, path)
     meta = _load_backup(file, path)
-    if meta is not None and raw is not None and _sha(raw) == meta["written_sha256"]:
+    if meta is not None and raw is not None and bytes_hash(raw) == meta["written_sha256"]:
         if meta["existed"]:
             _atomic_write(path, base64.b64decode(meta["original"]), meta.get("mode"))
         else:

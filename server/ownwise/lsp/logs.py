@@ -7,12 +7,17 @@ recurse); they go to stderr, which editors show in the server's output too.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lsprotocol import types
 
-if TYPE_CHECKING:
-    from .server import OwnwiseServer
+
+class _Server(Protocol):
+    """What the handler needs of the server (not the server's module: no import cycle)."""
+
+    connected: bool
+
+    def window_log_message(self, params: types.LogMessageParams) -> None: ...
 
 _LEVELS = {
     logging.ERROR: types.MessageType.Error,
@@ -23,7 +28,7 @@ _LEVELS = {
 
 
 class LspLogHandler(logging.Handler):
-    def __init__(self, ls: OwnwiseServer) -> None:
+    def __init__(self, ls: _Server) -> None:
         super().__init__()
         self.ls = ls
         self._busy = False
@@ -44,7 +49,7 @@ class LspLogHandler(logging.Handler):
             self._busy = False
 
 
-def setup_logging(ls: OwnwiseServer, level: str = "info") -> LspLogHandler:
+def setup_logging(ls: _Server, level: str = "info") -> LspLogHandler:
     handler = LspLogHandler(ls)
     handler.setFormatter(logging.Formatter("[%(name)s] %(message)s"))
     own = logging.getLogger("ownwise")

@@ -8,86 +8,52 @@ diagnostics and a code action); rich clients also get ``ownwise/pendingPrompts``
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pydantic import ValidationError
-from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams
 
 from ..attribution.document import column_of
-from ..engine import SessionEnd, uri_to_path
+from ..documents import uri_to_path
+from ..engine import Engine, SessionEnd
+from ..files import write_private
 from ..sessions import Session
 from ..store import Prompt
+from . import diagnostics, wire
 from . import protocol as P
+from .handlers import require_database, validated
+from .server import OwnwiseServer
 
 if TYPE_CHECKING:
-    from ..prompts.service import Outcome
-    from .server import OwnwiseServer
+    from ..prompts.service import Outcome, PromptService
 
 log = logging.getLogger("ownwise.lsp.prompts")
 
-DIAG_SOURCE = "ownwise"
-DIAG_UNEXPLAINED = "unexplainedAICode"
-DIAG_CANNOT = "cannotExplainYet"
-
-
-def outcome_json(o: Outcome) -> dict[str, Any]:
-    out: dict[str, Any] = {"accepted": o.accepted, "feedback": o.feedback, "reason": o.reason,
-                           "status": o.prompt.status}
-    if o.next_due is not None:
-        out["nextReview"] = o.next_due.isoformat()
-    if o.reveals_code:
-        out["code"] = o.prompt.code
-    return out
-
 
 class PromptFlows:
-    """The async UI flows; one per server (``ls.flows``)."""
+    """The explanation flows of one server: offering prompts, the document, answers, re-asks."""
 
     def __init__(self, ls: OwnwiseServer) -> None:
         self.ls = ls
-        self.tasks: set[asyncio.Task] = set()
 
     @property
-    def engine(self):
+    def engine(self) -> Engine:
         return self.ls.engine
-
-    def spawn(self, coro) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task) -> None:
-        self.tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("prompt flow failed: %r", task.exception())
 
     # ------------------------------------------------------------ sessions
     def session_started(self, session: Session) -> None:
-        """Called from didChange when an edit starts a session: re-ask one due explanation."""
+        """An edit started a session: re-ask one due explanation (after this didChange)."""
         try:
-            self.spawn(self.offer_reask())
+            self.ls.spawn(self.offer_reask())
         except RuntimeError:  # no running loop (unit use)
             return
-        self.spawn(self._remind())  # after this didChange, not inside it
 
-    async def _remind(self) -> None:
-        try:
-            self.ls.focus_flows.maybe_remind()
-        except Exception as exc:  # noqa: BLE001 - a reminder must never break editing
-            log.warning("focus reminder failed: %s", exc)
-
-    def end_session(self, reason: str) -> SessionEnd | None:
-        ended = self.engine.end_session(reason)
-        if ended is not None:
-            self.refresh_ui()
-            if ended.prompts:
-                self.spawn(self.offer(ended.prompts, ended.earlier, ended.session.id))
-        return ended
+    def session_ended(self, ended: SessionEnd) -> None:
+        if ended.prompts:
+            self.ls.spawn(self.offer(ended.prompts, ended.earlier, ended.session.id))
 
     async def offer(self, prompts: Sequence[Prompt], earlier: Sequence[Prompt] = (),
                     session_id: int | None = None, message: str | None = None) -> str | None:
@@ -99,7 +65,7 @@ class PromptFlows:
 
         service.mark_offered([p.id for p in prompts])
         msg = message or summary_message(prompts, len(earlier))
-        choice = await self.ask(msg, (P.EXPLAIN_NOW, P.LATER, P.SKIP))
+        choice = await self.ls.ask(msg, (P.EXPLAIN_NOW, P.LATER, P.SKIP))
         name = {P.EXPLAIN_NOW: "explainNow", P.LATER: "later", P.SKIP: "skip"}.get(choice or "", "dismissed")
         if session_id is not None:
             self.engine.set_prompt_choice(session_id, name)
@@ -109,18 +75,8 @@ class PromptFlows:
         elif choice == P.SKIP:
             service.skip([p.id for p in prompts])
             self.engine.refresh_pending()
-            self.refresh_ui()
+            self.ls.refresh_ui()
         return name
-
-    async def ask(self, message: str, actions: Sequence[str]) -> str | None:
-        try:
-            result = await self.ls.window_show_message_request_async(types.ShowMessageRequestParams(
-                type=types.MessageType.Info, message=message,
-                actions=[types.MessageActionItem(title=t) for t in actions]))
-        except Exception as exc:  # noqa: BLE001 - a client that can't ask: the prompts stay pending
-            log.warning("window/showMessageRequest failed: %s", exc)
-            return None
-        return getattr(result, "title", None) if result is not None else None
 
     async def open_document(self, prompts: Sequence[Prompt]) -> Path | None:
         service = self.engine.service
@@ -130,21 +86,8 @@ class PromptFlows:
         path = service.write_document(prompts)
         service.mark_offered([p.id for p in prompts if p.offered_at is None])
         log.info("explanation document %s for %d prompts", path, len(prompts))
-        await self.show(path)
+        await self.ls.show(path)
         return path
-
-    async def show(self, path: Path) -> bool:
-        """Open a document of ours in the editor; if the client can't, say where it is."""
-        shown = False
-        try:
-            res = await self.ls.window_show_document_async(types.ShowDocumentParams(
-                uri=path.as_uri(), take_focus=True))
-            shown = bool(getattr(res, "success", False))
-        except Exception as exc:  # noqa: BLE001
-            log.warning("window/showDocument failed: %s", exc)
-        if not shown:
-            self.ls.tell_user("info", f"ownwise: write your answers in {path} and save it.")
-        return shown
 
     async def offer_unoffered(self) -> None:
         """At start-up: prompts of a session that ended when the editor closed."""
@@ -166,10 +109,10 @@ class PromptFlows:
 
     async def offer_reask(self) -> None:
         engine = self.engine
-        prompt = engine.reask_due()
+        prompt = engine.prompts.reask_due()
         if prompt is None:
             return
-        self.refresh_ui()
+        self.ls.refresh_ui()
         if prompt.kind == "review":
             msg = prompt.question.split("?")[0].replace("Without looking at the code: can", "Can") + "?"
         else:
@@ -191,7 +134,7 @@ class PromptFlows:
             return True
         try:
             outcomes = service.answer_document(text)
-        except Exception as exc:  # noqa: BLE001 - nothing was confirmed; the document still has it
+        except Exception as exc:
             log.exception("storing answers from %s failed", path)
             self.ls.tell_user("error", f"ownwise could not store your answers ({exc}). "
                                        f"They are still in {path.name}; save again to retry.")
@@ -202,7 +145,7 @@ class PromptFlows:
         self.confirm(outcomes)
         revealed = service.reveal_code(text, outcomes)
         if revealed != text:
-            self.spawn(self.show_code(uri, path, text, revealed))
+            self.ls.spawn(self.show_code(uri, path, text, revealed))
         return True
 
     def confirm(self, outcomes: Sequence[Outcome]) -> None:
@@ -227,7 +170,7 @@ class PromptFlows:
         """Recall/review answers saved: show the code to compare, in the open document."""
         caps = self.ls.client_capabilities.workspace
         if caps is not None and caps.apply_edit:
-            edit = text_edit(old, new, self.engine.position_encoding)
+            edit = text_edit(old, new, self.engine.documents.position_encoding)
             try:
                 res = await self.ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
                     label="ownwise: show the code to compare",
@@ -236,48 +179,12 @@ class PromptFlows:
                     return
             except Exception as exc:  # noqa: BLE001
                 log.warning("workspace/applyEdit failed: %s", exc)
-        path.write_text(new, encoding="utf-8")
+        write_private(path, new)
 
     def after_answers(self) -> None:
         self.engine.refresh_pending()
-        self.engine.invalidate_explained()
-        self.refresh_ui()
-
-    def refresh_ui(self) -> None:
-        for uri in list(self.engine.docs):
-            self.ls.send_status(uri)
-        self.publish_diagnostics(force=True)
-
-    # --------------------------------------------------------- diagnostics
-    def publish_diagnostics(self, force: bool = False) -> None:
-        engine = self.engine
-        for uri in list(engine.docs):
-            if not engine.diagnostics_due(uri) and not force:
-                continue
-            diags = []
-            if engine.settings.prompts.diagnostics:
-                for d in engine.debt(uri):
-                    b = d.block
-                    last = engine.docs[uri].doc.lines[b.end_line]
-                    end_col = column_of(last.rstrip("\r\n"), engine.position_encoding)
-                    msg = (f"You marked this AI code (lines {b.start_line + 1}-{b.end_line + 1}) as "
-                           f"\"can't explain yet\" in core code." if d.cannot_explain else
-                           f"AI-written core code you haven't explained yet ({b.lines} lines): "
-                           f"capability debt.")
-                    diags.append(types.Diagnostic(
-                        range=types.Range(start=types.Position(line=b.start_line, character=0),
-                                          end=types.Position(line=b.end_line, character=end_col)),
-                        message=msg, severity=types.DiagnosticSeverity.Information, source=DIAG_SOURCE,
-                        code=DIAG_CANNOT if d.cannot_explain else DIAG_UNEXPLAINED,
-                        data={"startLine": b.start_line, "endLine": b.end_line}))
-            st = engine.docs[uri]
-            key = tuple((d.range.start.line, d.range.end.line, d.range.end.character, d.code)
-                        for d in diags)
-            if key == st.published and not (force and diags):
-                continue
-            st.published = key
-            self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diags, version=st.doc.version))
+        self.engine.prompts.invalidate_explained()
+        self.ls.refresh_ui()
 
 
 def text_edit(old: str, new: str, encoding: str = "utf-16") -> types.TextEdit:
@@ -300,85 +207,80 @@ def text_edit(old: str, new: str, encoding: str = "utf-16") -> types.TextEdit:
                           new_text=new[i:len(new) - j])
 
 
-def register(server: OwnwiseServer) -> None:
-    """The prompt requests, commands and code action."""
+def _service(ls: OwnwiseServer, method: str) -> PromptService:
+    service = require_database(ls.engine, method).prompts.service
+    assert service is not None  # the database is open
+    return service
 
-    def _params(model, params: Any, method: str):
-        try:
-            return model.model_validate(params)
-        except ValidationError as exc:
-            from .server import _brief
 
-            raise JsonRpcInvalidParams(f"{method}: {_brief(exc)}") from None
-
-    def _service(ls: OwnwiseServer):
-        if not ls.engine.open_store() or ls.engine.service is None:
-            raise JsonRpcInternalError(f"the ownwise database is not available: {ls.engine.store_error}")
-        return ls.engine.service
+def register(server: OwnwiseServer) -> PromptFlows:
+    """The prompt requests, commands and code action; the flows are wired to the server's hooks by ``app``."""
+    flows = PromptFlows(server)
 
     @server.feature(P.PENDING_PROMPTS)
-    def pending_prompts(ls, params: Any) -> dict[str, Any]:
+    def pending_prompts(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
         from ..prompts.service import prompt_json
 
-        return {"prompts": [prompt_json(p) for p in _service(ls).pending()]}
+        return {"prompts": [prompt_json(p) for p in _service(ls, P.PENDING_PROMPTS).pending()]}
 
     @server.feature(P.ANSWER_PROMPT)
-    def answer_prompt(ls, params: Any) -> dict[str, Any]:
-        a = _params(P.AnswerPromptParams, params, P.ANSWER_PROMPT)
+    def answer_prompt(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
+        a = validated(P.AnswerPromptParams, params, P.ANSWER_PROMPT)
         try:
-            o = _service(ls).answer(a.id, a.text, understanding=a.understanding,
-                                    cannot_explain=a.cannot_explain, rating=a.rating, via="request")
+            o = _service(ls, P.ANSWER_PROMPT).answer(
+                a.id, a.text, understanding=a.understanding, cannot_explain=a.cannot_explain, rating=a.rating,
+                via="request")
         except KeyError as exc:
             raise JsonRpcInvalidParams(str(exc.args[0])) from None
         if o.accepted:
-            ls.flows.after_answers()
-        return outcome_json(o)
+            flows.after_answers()
+        return wire.outcome(o)
 
     @server.feature(P.SKIP_PROMPT)
-    def skip_prompt(ls, params: Any) -> dict[str, Any]:
-        a = _params(P.SkipPromptParams, params, P.SKIP_PROMPT)
+    def skip_prompt(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
+        a = validated(P.SkipPromptParams, params, P.SKIP_PROMPT)
         try:
-            (p,) = _service(ls).skip([a.id])
+            (p,) = _service(ls, P.SKIP_PROMPT).skip([a.id])
         except KeyError as exc:
             raise JsonRpcInvalidParams(str(exc.args[0])) from None
-        ls.flows.after_answers()
+        flows.after_answers()
         return {"skipped": p.status == "skipped", "status": p.status}
 
     @server.command(P.CMD_SESSION_END)
-    def session_end(ls, *args: Any) -> dict[str, Any]:
-        ended = ls.flows.end_session("command")
+    def session_end(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:
+        ended = ls.end_session("command")
         if ended is None:
             return {"ended": False, "prompts": 0}
         return {"ended": True, "sessionId": ended.session.id, "prompts": len(ended.prompts)}
 
     @server.command(P.CMD_PROMPT_EXPLAIN)
-    async def prompt_explain(ls, *args: Any) -> dict[str, Any]:
-        a = _params(P.ExplainArgs, args[0] if args else {}, P.CMD_PROMPT_EXPLAIN)
-        service = _service(ls)
+    async def prompt_explain(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:
+        a = validated(P.ExplainArgs, args[0] if args else {}, P.CMD_PROMPT_EXPLAIN)
+        service = _service(ls, P.CMD_PROMPT_EXPLAIN)
         if a.uri is None:
-            prompts = [p for p in service.pending()]
+            prompts = list(service.pending())
         else:
             start = a.start_line or 0
-            block = ls.engine.block_at(a.uri, start, a.end_line if a.end_line is not None else start)
+            block = ls.engine.prompts.block_at(a.uri, start, a.end_line if a.end_line is not None else start)
             if block is None:
                 raise JsonRpcInvalidParams(f"no AI code at {a.uri}:{start + 1}")
             prompts = [ls.engine.prompt_for_block(block)]
-            ls.flows.refresh_ui()
+            ls.refresh_ui()
         if not prompts:
             ls.tell_user("info", "ownwise: nothing to explain right now.")
             return {"prompts": 0}
-        path = await ls.flows.open_document(prompts)
+        path = await flows.open_document(prompts)
         return {"prompts": len(prompts), "document": path.as_uri() if path else None}
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix]))
-    def code_action(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
+    def code_action(ls: OwnwiseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         first, last = params.range.start.line, params.range.end.line
         ours = [d for d in params.context.diagnostics
-                if d.source == DIAG_SOURCE and d.code in (DIAG_UNEXPLAINED, DIAG_CANNOT)]
+                if d.source == diagnostics.SOURCE and d.code in (diagnostics.UNEXPLAINED, diagnostics.CANNOT)]
         out = []
-        for debt in ls.engine.debt(uri):
+        for debt in ls.engine.prompts.debt(uri):
             b = debt.block
             if b.start_line > last or first > b.end_line:
                 continue
@@ -389,3 +291,8 @@ def register(server: OwnwiseServer) -> None:
                 kind=types.CodeActionKind.QuickFix, diagnostics=diags or None, is_preferred=True,
                 command=types.Command(title="Explain this", command=P.CMD_PROMPT_EXPLAIN, arguments=[args])))
         return out
+
+    return flows
+
+
+__all__ = ["PromptFlows", "register", "text_edit"]

@@ -10,49 +10,28 @@ import asyncio
 import logging
 from typing import Any
 
-from pydantic import ValidationError
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from . import protocol as P
+from .handlers import require_database, validated
+from .server import OwnwiseServer
 
 log = logging.getLogger("ownwise.lsp.report")
 
 
-def _build(store_path, now, settings, p: P.ReportParams) -> dict[str, Any]:
-    from ..report.build import build_report
-    from ..store import Store
-
-    store, _notes = Store.open(store_path)
-    try:
-        return build_report(store, now=now, week_start=settings.focus.week_start,
-                            goal_minutes=settings.focus.weekly_goal_minutes, weeks=p.weeks, since=p.since)
-    finally:
-        store.close()
-
-
-def register(server) -> None:
+def register(server: OwnwiseServer) -> None:
     @server.feature(P.REPORT)
-    async def report_request(ls, params: Any) -> dict[str, Any]:
-        from .server import _brief
-
-        try:
-            p = P.ReportParams.model_validate(params or {})
-        except ValidationError as exc:
-            raise JsonRpcInvalidParams(f"{P.REPORT}: {_brief(exc)}") from None
-        engine = ls.engine
-        if not engine.open_store() or engine.store is None:
-            raise JsonRpcInternalError(f"{P.REPORT}: the database is not available ({engine.store_error})")
+    async def report_request(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
+        p = validated(P.ReportParams, params or {}, P.REPORT)
+        engine = require_database(ls.engine, P.REPORT)
         engine.flush()  # what is queued belongs in the report
-        now = engine.wall().astimezone()
+        recorder, focus = engine.recorder, engine.settings.focus
+        args = (engine.wall().astimezone(), focus.week_start, focus.weekly_goal_minutes, p.weeks, p.since)
         try:
-            if engine.store.path is not None:
-                report = await asyncio.to_thread(_build, engine.store.path, now, engine.settings, p)
+            if recorder.reads_in_thread:
+                report = await asyncio.to_thread(recorder.report, *args)
             else:  # an in-memory store has no second connection
-                from ..report.build import build_report
-
-                report = build_report(engine.store, now=now, week_start=engine.settings.focus.week_start,
-                                      goal_minutes=engine.settings.focus.weekly_goal_minutes, weeks=p.weeks,
-                                      since=p.since)
+                report = recorder.report(*args)
         except ValueError as exc:
             raise JsonRpcInvalidParams(f"{P.REPORT}: {exc}") from None
         except Exception as exc:
@@ -64,3 +43,6 @@ def register(server) -> None:
 
             result["html"] = render_html(report, theme=p.theme)
         return result
+
+
+__all__ = ["register"]

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from ..markdown import outside_fences as _outside_fences
 from ..markdown import score_1_to_5
 from ..markdown import strip_comments as _strip_comments
-
 from .checks import CANNOT_EXPLAIN
 
 __all__ = [

@@ -8,15 +8,17 @@ confirms it to the user.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..clock import Now
+from ..clock import iso as _iso
+from ..files import write_private
+from ..hashing import text_hash as code_hash
 from ..settings import PromptSettings
 from ..store import Answer, Prompt, ReviewCard, Store
 from . import checks, document, review
@@ -52,16 +54,6 @@ class Outcome:
     def reveals_code(self) -> bool:
         """Recall and review prompts show the code once answered, to compare."""
         return self.accepted and self.prompt.kind in ("recall", "review")
-
-
-def _iso(dt: datetime) -> str:
-    from ..sessions import iso
-
-    return iso(dt)
-
-
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def fence_language(language_id: str) -> str:
@@ -100,7 +92,7 @@ def make_prompts(session_id: int | None, blocks: Sequence[tuple[Block, str | Non
 
 
 class PromptService:
-    def __init__(self, store: Store, docs_dir: Path, now: Callable[[], datetime],
+    def __init__(self, store: Store, docs_dir: Path, now: Now,
                  settings: PromptSettings | None = None) -> None:
         self.store = store
         self.docs_dir = docs_dir
@@ -113,7 +105,7 @@ class PromptService:
                parent_id: str | None = None) -> list[Prompt]:
         """Store one pending prompt per (block, workspace, language id)."""
         out = make_prompts(session_id, blocks, self.settings, self.now(), kind_for=kind_for, parent_id=parent_id)
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_prompts(out)
         return out
 
@@ -123,9 +115,6 @@ class PromptService:
         items = self.store.prompts(status="pending")
         return sorted(items, key=lambda p: (p.kind == "review", order.get(p.ownership_class, 2),
                                             p.created_at, -p.lines))
-
-    def pending_count(self) -> int:
-        return self.store.pending_count()
 
     def get(self, prompt_id: str) -> Prompt:
         p = self.store.prompt(prompt_id)
@@ -175,7 +164,7 @@ class PromptService:
                rating: str | None, via: str, feedback: str) -> Outcome:
         now = self.now()
         next_due: datetime | None = None
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_answer(Answer(prompt_id=p.id, text=text, understanding=understanding,
                                          cannot_explain=cannot, rating=rating, via=via,
                                          created_at=_iso(now)))
@@ -203,13 +192,13 @@ class PromptService:
         now = _iso(self.now())
         prompts = [self.get(i) for i in ids]
         todo = [p.id for p in prompts if p.status == "pending"]
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_prompts(todo, status="skipped", updated_at=now)
         return [p.model_copy(update={"status": "skipped"}) if p.id in todo else p for p in prompts]
 
     def mark_offered(self, ids: Sequence[str]) -> None:
         now = _iso(self.now())
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.update_prompts(ids, offered_at=now)
 
     # ------------------------------------------------------------ document
@@ -220,14 +209,9 @@ class PromptService:
             question=p.question, code=p.code, language=fence_language(p.language_id),
             ownership_class=p.ownership_class) for p in prompts]
         text = document.render(items, **({"title": title} if title else {}))
-        self.docs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         stamp = self.now().strftime("%Y%m%d-%H%M%S")
-        path = self.docs_dir / f"explain-{stamp}-{prompts[0].id[:6]}.md"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(path, 0o600)
-        with self.store.db.atomic():
+        path = write_private(self.docs_dir / f"explain-{stamp}-{prompts[0].id[:6]}.md", text)
+        with self.store.atomic():
             self.store.update_prompts([p.id for p in prompts], doc_path=str(path))
         return path
 
@@ -296,7 +280,7 @@ class PromptService:
         if current_lines is not None:
             found = locate(original.code, current_lines)
             if found is None:
-                with self.store.db.atomic():
+                with self.store.atomic():
                     self.store.put_review(card.model_copy(update={"retired": "gone"}))
                 log.info("re-ask %s: its code is gone from %s; not asked again", original.id, original.path)
                 return None
@@ -305,7 +289,7 @@ class PromptService:
                 # the matched lines anchor it; the rewritten block spans at least the old length
                 end = max(end, min(start + original.lines - 1, len(current_lines) - 1))
                 new_code = "".join(current_lines[start:end + 1])
-                with self.store.db.atomic():
+                with self.store.atomic():
                     self.store.put_review(card.model_copy(update={"retired": "changed"}))
                 if kind_for_changed is None:
                     return None
@@ -327,7 +311,7 @@ class PromptService:
             question=QUESTIONS["review"].format(name=f"{target} in {original.path}"),
             parent_id=original.id, created_at=now, updated_at=now,
         )
-        with self.store.db.atomic():
+        with self.store.atomic():
             self.store.add_prompts([p])
         return p
 

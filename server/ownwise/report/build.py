@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
+from ..clock import iso as _iso
+from ..clock import parse_iso
 from ..focus.calibration import BlockSpan, calibrate, week_start_of
-from ..sessions import parse_iso
 from . import figures as F
 from . import signals
 
@@ -16,10 +17,6 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MAX_WEEKS = 260
 
 Progress = Callable[[str], None]
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _zone_label(now: datetime) -> str:
@@ -64,7 +61,7 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
     step = progress or (lambda _msg: None)
     start_day = WEEKDAYS.index(week_start)
     plan = plan_weeks(now, start_day, weeks, since)
-    lo, hi = plan[0].lo, plan[-1].hi
+    lo = plan[0].lo
 
     step("edits")
     totals = [[F.EditTotal(t.ownership_class, t.kind, t.ai, t.lines) for t in store.edit_totals(w.lo, w.hi)]

@@ -77,7 +77,8 @@ class FocusWeek:
     inside_lines: int = 0
     outside_minutes: int = 0
     outside_lines: int = 0
-    by_class: Mapping[str, tuple[int, int, int, int]] = field(default_factory=dict)  # class -> in min, in lines, out min, out lines
+    #: class -> (minutes inside, lines inside, minutes outside, lines outside)
+    by_class: Mapping[str, tuple[int, int, int, int]] = field(default_factory=dict)
     estimate_errors: Sequence[float] = ()  # error % of each estimate of a block started this week
 
 

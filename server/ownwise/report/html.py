@@ -16,8 +16,9 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 __all__ = ["render_html", "THEMES"]
 

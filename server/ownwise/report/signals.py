@@ -8,6 +8,7 @@ A stage is a reflection aid worded as such, never a verdict.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 PARADOX_MIN_WEEKS = 3
 RISE = 0.10  # output must end at least 10 % above where it started
@@ -49,18 +50,20 @@ def _fmt(x: float, unit: str) -> str:
 
 def rises(values: Sequence[float | None]) -> bool:
     """Never down from one week to the next, and the last at least 10 % above the first (and above it)."""
-    if len(values) < 2 or any(v is None for v in values):
+    vs = [v for v in values if v is not None]
+    if len(vs) < 2 or len(vs) < len(values):
         return False
-    steady = all(b >= a for a, b in zip(values, values[1:]))
-    return steady and values[-1] > values[0] and values[-1] - values[0] >= values[0] * RISE - EPS
+    steady = all(b >= a for a, b in zip(vs, vs[1:]))
+    return steady and vs[-1] > vs[0] and vs[-1] - vs[0] >= vs[0] * RISE - EPS
 
 
 def falls(values: Sequence[float | None]) -> bool:
     """Never up from one week to the next, and the last at least 10 % below the first."""
-    if len(values) < 2 or any(v is None for v in values):
+    vs = [v for v in values if v is not None]
+    if len(vs) < 2 or len(vs) < len(values):
         return False
-    steady = all(b <= a for a, b in zip(values, values[1:]))
-    return steady and values[-1] < values[0] and values[0] - values[-1] >= values[0] * FALL - EPS
+    steady = all(b <= a for a, b in zip(vs, vs[1:]))
+    return steady and vs[-1] < vs[0] and vs[0] - vs[-1] >= vs[0] * FALL - EPS
 
 
 def paradox(weeks: Sequence[dict]) -> dict:
@@ -104,7 +107,8 @@ def stage(weeks: Sequence[dict], now: dict) -> dict:
     """Which of the four stages the last 4 complete weeks resemble, with the figures that put them there."""
     done = [w for w in weeks if w["complete"]][-STAGE_WEEKS:]
     n = len(done)
-    base = {"id": None, "name": None, "tagline": None, "weeks": n, "because": [], "practice": None, "note": NOTE}
+    base: dict[str, Any] = {"id": None, "name": None, "tagline": None, "weeks": n, "because": [], "practice": None,
+                            "note": NOTE}
     ai, total = _sum(done, "output", "aiLines"), _sum(done, "output", "totalLines")
     if not done or total < STAGE_MIN_LINES:
         return {**base, "text": f"Not enough code yet to read a stage: it needs {STAGE_MIN_LINES} lines in the "

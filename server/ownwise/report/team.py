@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from .figures import CLASSES, ratio, rate
+from .figures import CLASSES, rate, ratio
 
 TEAM_FORMAT = "ownwise-team/1"
 ALIAS_MAX = 40

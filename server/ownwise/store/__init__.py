@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 _WHERE = {
-    "MIGRATIONS": "db", "StoreError": "db", "default_db_path": "db", "open_database": "db",
-    "ActivityMinute": "models", "AgentSnapshot": "models", "Answer": "models", "EditRecord": "models", "FocusBlock": "models",
+    "MIGRATIONS": "db", "StoreError": "db", "default_db_path": "location", "open_database": "db", "what_to_do": "db",
+    "ActivityMinute": "models", "AgentSnapshot": "models", "Answer": "models", "EditRecord": "models",
+    "FocusBlock": "models",
     "FocusReflection": "models", "FocusViolation": "models", "Prompt": "models", "ReviewCard": "models",
     "SessionRecord": "models", "Snapshot": "models",
     "EditTotal": "models", "EditFact": "models", "PromptFact": "models", "AnswerFact": "models",

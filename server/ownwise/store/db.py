@@ -13,6 +13,8 @@ import platformdirs
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .location import default_db_path
+
 MIGRATIONS = Migrations("ownwise")
 
 
@@ -52,7 +54,7 @@ class OwnwiseDatabase(Database):
 
 @MIGRATIONS()
 def m001_edits(db: Database) -> None:
-    db["edits"].create(
+    db.table("edits").create(
         {
             "id": str,
             "ts": str,
@@ -74,20 +76,20 @@ def m001_edits(db: Database) -> None:
         pk="id",
         not_null={"ts", "path", "uri", "ownership_class", "kind", "ai", "lines", "chars"},
     )
-    db["edits"].create_index(["ts"], index_name="idx_edits_ts")
-    db["edits"].create_index(["path", "ts"], index_name="idx_edits_path_ts")
+    db.table("edits").create_index(["ts"], index_name="idx_edits_ts")
+    db.table("edits").create_index(["path", "ts"], index_name="idx_edits_path_ts")
 
 
 @MIGRATIONS()
 def m002_ownership_overrides(db: Database) -> None:
-    db["ownership_overrides"].create(
+    db.table("ownership_overrides").create(
         {"path": str, "class": str, "set_at": str}, pk="path", not_null={"class", "set_at"}
     )
 
 
 @MIGRATIONS()
 def m003_attribution_snapshots(db: Database) -> None:
-    db["attribution_snapshots"].create(
+    db.table("attribution_snapshots").create(
         {"uri": str, "text_hash": str, "ranges": str, "updated_at": str},
         pk="uri",
         not_null={"text_hash", "ranges", "updated_at"},
@@ -96,12 +98,12 @@ def m003_attribution_snapshots(db: Database) -> None:
 
 @MIGRATIONS()
 def m004_kv(db: Database) -> None:
-    db["kv"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+    db.table("kv").create({"key": str, "value": str, "updated_at": str}, pk="key")
 
 
 @MIGRATIONS()
 def m005_sessions(db: Database) -> None:
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "id": int,
             "started_at": str,
@@ -121,12 +123,12 @@ def m005_sessions(db: Database) -> None:
         pk="id",
         not_null={"started_at", "last_activity"},
     )
-    db["sessions"].create_index(["started_at"], index_name="idx_sessions_started")
+    db.table("sessions").create_index(["started_at"], index_name="idx_sessions_started")
 
 
 @MIGRATIONS()
 def m006_prompts(db: Database) -> None:
-    db["prompts"].create(
+    db.table("prompts").create(
         {
             "id": str,
             "session_id": int,
@@ -155,9 +157,9 @@ def m006_prompts(db: Database) -> None:
         pk="id",
         not_null={"kind", "status", "path", "uri", "code", "created_at", "updated_at"},
     )
-    db["prompts"].create_index(["status", "created_at"], index_name="idx_prompts_status")
-    db["prompts"].create_index(["uri", "status"], index_name="idx_prompts_uri")
-    db["answers"].create(
+    db.table("prompts").create_index(["status", "created_at"], index_name="idx_prompts_status")
+    db.table("prompts").create_index(["uri", "status"], index_name="idx_prompts_uri")
+    db.table("answers").create(
         {
             "id": int,
             "prompt_id": str,
@@ -172,8 +174,8 @@ def m006_prompts(db: Database) -> None:
         not_null={"prompt_id", "text", "cannot_explain", "via", "created_at"},
         foreign_keys=[("prompt_id", "prompts", "id")],
     )
-    db["answers"].create_index(["prompt_id"], index_name="idx_answers_prompt")
-    db["reviews"].create(
+    db.table("answers").create_index(["prompt_id"], index_name="idx_answers_prompt")
+    db.table("reviews").create(
         {
             "prompt_id": str,
             "card": str,
@@ -186,12 +188,12 @@ def m006_prompts(db: Database) -> None:
         not_null={"card", "due", "reps"},
         foreign_keys=[("prompt_id", "prompts", "id")],
     )
-    db["reviews"].create_index(["due"], index_name="idx_reviews_due")
+    db.table("reviews").create_index(["due"], index_name="idx_reviews_due")
 
 
 @MIGRATIONS()
 def m007_focus(db: Database) -> None:
-    db["focus_blocks"].create(
+    db.table("focus_blocks").create(
         {
             "id": str,
             "started_at": str,
@@ -210,54 +212,47 @@ def m007_focus(db: Database) -> None:
         pk="id",
         not_null={"started_at", "planned_minutes", "last_activity", "started_by"},
     )
-    db["focus_blocks"].create_index(["started_at"], index_name="idx_focus_started")
-    db["focus_violations"].create(
+    db.table("focus_blocks").create_index(["started_at"], index_name="idx_focus_started")
+    db.table("focus_violations").create(
         {"id": int, "block_id": str, "ts": str, "kind": str, "source": str, "lines": int,
          "path": str, "suspected": int},
         pk="id",
         not_null={"block_id", "ts", "kind", "lines", "suspected"},
         foreign_keys=[("block_id", "focus_blocks", "id")],
     )
-    db["focus_violations"].create_index(["block_id"], index_name="idx_violations_block")
-    db["focus_reflections"].create(
+    db.table("focus_violations").create_index(["block_id"], index_name="idx_violations_block")
+    db.table("focus_reflections").create(
         {"id": int, "block_id": str, "felt": int, "looked_up": str, "took_longer": str,
          "actual_minutes": int, "notes": str, "via": str, "created_at": str},
         pk="id",
         not_null={"block_id", "via", "created_at"},
         foreign_keys=[("block_id", "focus_blocks", "id")],
     )
-    db["activity_minutes"].create(
+    db.table("activity_minutes").create(
         {"minute": str, "ownership_class": str, "server": str, "focus_id": str,
          "human_lines": int, "human_chars": int, "ai_lines": int},
         pk=("minute", "ownership_class", "server"),
         not_null={"human_lines", "human_chars", "ai_lines"},
     )
-    db["activity_minutes"].create_index(["minute"], index_name="idx_activity_minute")
+    db.table("activity_minutes").create_index(["minute"], index_name="idx_activity_minute")
 
 
 @MIGRATIONS()
 def m008_agent_snapshots(db: Database) -> None:
-    db["agent_snapshots"].create(
+    db.table("agent_snapshots").create(
         {"id": int, "agent": str, "phase": str, "path": str, "ts": str, "session": str, "tool": str,
          "exists": int, "content_hash": str, "line_hashes": str, "size": int},
         pk="id",
         not_null={"agent", "phase", "path", "ts", "exists"},
     )
-    db["agent_snapshots"].create_index(["path", "ts"], index_name="idx_agent_snapshots_path")
-    db["agent_snapshots"].create_index(["content_hash"], index_name="idx_agent_snapshots_hash")
+    db.table("agent_snapshots").create_index(["path", "ts"], index_name="idx_agent_snapshots_path")
+    db.table("agent_snapshots").create_index(["content_hash"], index_name="idx_agent_snapshots_hash")
 
 
 @MIGRATIONS()
 def m009_agent_snapshots_used(db: Database) -> None:
     # an agent's recorded edit is credited once, then marked (two windows, repeated watcher events)
-    db["agent_snapshots"].add_column("used_at", str)
-
-
-def default_db_path() -> Path:
-    """``$OWNWISE_DB``, else the platform's user data dir."""
-    from .fast import default_db_path as path
-
-    return path()
+    db.table("agent_snapshots").add_column("used_at", str)
 
 
 def _secure_dir(path: Path, owned: bool) -> list[str]:

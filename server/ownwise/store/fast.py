@@ -8,39 +8,15 @@ sqlite3. The schema is still owned by :mod:`ownwise.store.db` (migration
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
 import sqlite3
 from pathlib import Path
 
-_BREAKS = re.compile(r"\r\n|\r|\n")
+from ..hashing import bytes_hash, line_hash, split
+from ..hashing import text_hash as content_hash
+from .location import default_db_path
+
 #: bigger files are recorded by hash only (no line hashes): nobody diffs them line by line
 MAX_BYTES = 8 * 1024 * 1024
-
-
-def default_db_path() -> Path:
-    """``$OWNWISE_DB``, else the platform's user data dir (as platformdirs has it)."""
-    env = os.environ.get("OWNWISE_DB")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("ownwise")) / "ownwise.db"
-
-
-def line_hash(line: str) -> str:
-    """A short hash of one line, without its line break: what the server diffs."""
-    return hashlib.blake2b(line.rstrip("\r\n").encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
-
-
-def split(text: str) -> list[str]:
-    """Lines as the server's document mirror has them (a trailing break leaves a last "")."""
-    return _BREAKS.split(text)
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def read_state(path: Path) -> tuple[bool, str | None, list[str] | None, int]:
@@ -50,11 +26,11 @@ def read_state(path: Path) -> tuple[bool, str | None, list[str] | None, int]:
     except FileNotFoundError:
         return False, None, None, 0
     if len(raw) > MAX_BYTES:
-        return True, hashlib.sha256(raw).hexdigest(), None, len(raw)
+        return True, bytes_hash(raw), None, len(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return True, hashlib.sha256(raw).hexdigest(), None, len(raw)
+        return True, bytes_hash(raw), None, len(raw)
     return True, content_hash(text), [line_hash(x) for x in split(text)], len(raw)
 
 
@@ -105,4 +81,4 @@ def record(conn: sqlite3.Connection, *, agent: str, phase: str, path: Path, ts: 
     return True
 
 
-__all__ = ["MAX_BYTES", "connect", "content_hash", "default_db_path", "line_hash", "read_state", "record"]
+__all__ = ["MAX_BYTES", "connect", "content_hash", "default_db_path", "line_hash", "read_state", "record", "split"]

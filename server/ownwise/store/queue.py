@@ -59,7 +59,7 @@ class WriteQueue:
             return 0
         edits, snaps, kv, sessions = self.edits, self.snapshots, self.kv, self.sessions
         try:
-            with store.db.atomic():
+            with store.atomic():
                 store.save_sessions(sessions.values())
                 store.add_prompts(self.prompts.values(), ignore=True)
                 store.add_violations(self.violations)

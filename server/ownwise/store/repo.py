@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..clock import Now, iso, utc_now
 from .db import MIGRATIONS, open_database
 from .models import (
-    ActivityMinute, ActivityTotal, AgentSnapshot, Answer, AnswerFact, LiveRange, EditFact, EditRecord, EditTotal, PromptFact, FocusBlock, FocusReflection, FocusViolation, Prompt, ReviewCard,
-    SessionRecord, Snapshot, SnapshotRange,
+    ActivityMinute,
+    ActivityTotal,
+    AgentSnapshot,
+    Answer,
+    AnswerFact,
+    EditFact,
+    EditRecord,
+    EditTotal,
+    FocusBlock,
+    FocusReflection,
+    FocusViolation,
+    LiveRange,
+    Prompt,
+    PromptFact,
+    ReviewCard,
+    SessionRecord,
+    Snapshot,
+    SnapshotRange,
 )
 
 _SESSION_JSON = ("files_touched", "ai_lines_by_kind", "ai_lines_by_class")
@@ -41,22 +59,33 @@ def _utf8(row: dict) -> dict:
     return row
 
 
-def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+def _pk(value: object) -> int:
+    """The integer id SQLite gave an inserted row."""
+    assert isinstance(value, int)
+    return value
 
 
 class Store:
-    def __init__(self, db: Database, path: Path | None = None) -> None:
+    def __init__(self, db: Database, path: Path | None = None, *, now: Now = utc_now) -> None:
         self.db = db
         self.path = path
+        self.now = now  # stamps set_at / updated_at: the server's wall clock, not the real one
 
     @classmethod
-    def open(cls, path: Path | None = None, *, memory: bool = False) -> tuple[Store, list[str]]:
+    def open(cls, path: Path | None = None, *, memory: bool = False, now: Now = utc_now) -> tuple[Store, list[str]]:
         db, notes = open_database(path, memory=memory)
-        return cls(db, None if memory else Path(path) if path else None), notes
+        return cls(db, None if memory else Path(path) if path else None, now=now), notes
 
     def close(self) -> None:
         self.db.conn.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One transaction: every write in it is committed, or none (``BEGIN IMMEDIATE``: it waits
+        for another window's write instead of failing; nested, a savepoint). Callers outside
+        ``store/`` group their writes with this, never through ``self.db``."""
+        with self.db.atomic():
+            yield self
 
     # ---------------------------------------------------------------- meta
     def schema_version(self) -> int:
@@ -73,32 +102,32 @@ class Store:
         rows = [_utf8(e.model_dump()) for e in edits]
         for r in rows:
             r["ai"] = int(r["ai"])
-        self.db["edits"].insert_all(rows, pk="id", ignore=True)
+        self.db.table("edits").insert_all(rows, pk="id", ignore=True)
 
     def edits(self, since: str | None = None) -> list[EditRecord]:
         where, args = ("ts >= ?", [since]) if since else (None, [])
         return [
             EditRecord(**{**r, "ai": bool(r["ai"])})
-            for r in self.db["edits"].rows_where(where, args, order_by="ts, id")
+            for r in self.db.table("edits").rows_where(where, args, order_by="ts, id")
         ]
 
     def edit_count(self) -> int:
-        return self.db["edits"].count
+        return self.db.table("edits").count
 
     # ----------------------------------------------------------- ownership
     def set_override(self, path: str, cls: str | None) -> None:
-        table = self.db["ownership_overrides"]
+        table = self.db.table("ownership_overrides")
         if cls is None:
             table.delete_where("path = ?", [path])
         else:
-            table.upsert({"path": path, "class": cls, "set_at": utcnow()}, pk="path")
+            table.upsert({"path": path, "class": cls, "set_at": iso(self.now())}, pk="path")
 
     def override_for(self, path: str) -> str | None:
-        row = next(self.db["ownership_overrides"].rows_where("path = ?", [path]), None)
+        row = next(self.db.table("ownership_overrides").rows_where("path = ?", [path]), None)
         return row["class"] if row else None
 
     def overrides(self) -> dict[str, str]:
-        return {r["path"]: r["class"] for r in self.db["ownership_overrides"].rows}
+        return {r["path"]: r["class"] for r in self.db.table("ownership_overrides").rows}
 
     # ----------------------------------------------------------- snapshots
     def save_snapshots(self, snaps: Iterable[Snapshot]) -> None:
@@ -112,10 +141,10 @@ class Store:
             for s in snaps
         ]
         if rows:
-            self.db["attribution_snapshots"].upsert_all(rows, pk="uri")
+            self.db.table("attribution_snapshots").upsert_all(rows, pk="uri")
 
     def snapshot(self, uri: str) -> Snapshot | None:
-        row = next(self.db["attribution_snapshots"].rows_where("uri = ?", [uri]), None)
+        row = next(self.db.table("attribution_snapshots").rows_where("uri = ?", [uri]), None)
         if row is None:
             return None
         ranges = [SnapshotRange(**r) for r in json.loads(row["ranges"])]
@@ -124,33 +153,34 @@ class Store:
 
     # ------------------------------------------------------------------ kv
     def put(self, key: str, value: Any) -> None:
-        self.db["kv"].upsert({"key": key, "value": json.dumps(value), "updated_at": utcnow()}, pk="key")
+        self.db.table("kv").upsert({"key": key, "value": json.dumps(value), "updated_at": iso(self.now())}, pk="key")
 
     def get(self, key: str) -> Any:
-        row = next(self.db["kv"].rows_where("key = ?", [key]), None)
+        row = next(self.db.table("kv").rows_where("key = ?", [key]), None)
         return json.loads(row["value"]) if row else None
 
     # ------------------------------------------------------------ sessions
     def save_sessions(self, sessions: Iterable[SessionRecord]) -> None:
         rows = [_dump(s.model_dump(), _SESSION_JSON) for s in sessions]
         if rows:
-            self.db["sessions"].upsert_all(rows, pk="id")
+            self.db.table("sessions").upsert_all(rows, pk="id")
 
     def set_session_choice(self, session_id: int, choice: str) -> None:
-        self.db["sessions"].update(session_id, {"prompt_choice": choice})
+        self.db.table("sessions").update(session_id, {"prompt_choice": choice})
 
     def session(self, session_id: int) -> SessionRecord | None:
-        row = next(self.db["sessions"].rows_where("id = ?", [session_id]), None)
+        row = next(self.db.table("sessions").rows_where("id = ?", [session_id]), None)
         return SessionRecord(**_load(row, _SESSION_JSON)) if row else None
 
     def sessions(self, *, open_only: bool = False, since: str | None = None) -> list[SessionRecord]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if open_only:
             where.append("ended_at is null")
         if since:
             where.append("started_at >= ?")
             args.append(since)
-        rows = self.db["sessions"].rows_where(" and ".join(where) or None, args, order_by="started_at, id")
+        rows = self.db.table("sessions").rows_where(" and ".join(where) or None, args, order_by="started_at, id")
         return [SessionRecord(**_load(r, _SESSION_JSON)) for r in rows]
 
     # ------------------------------------------------------------- prompts
@@ -158,16 +188,17 @@ class Store:
         """Insert new prompts; with ``ignore``, one whose id is already stored is left as it is."""
         rows = [_utf8(_dump(p.model_dump(), _PROMPT_JSON)) for p in prompts]
         if rows:
-            self.db["prompts"].insert_all(rows, pk="id", ignore=ignore)
+            self.db.table("prompts").insert_all(rows, pk="id", ignore=ignore)
 
     def prompt(self, prompt_id: str) -> Prompt | None:
-        row = next(self.db["prompts"].rows_where("id = ?", [prompt_id]), None)
+        row = next(self.db.table("prompts").rows_where("id = ?", [prompt_id]), None)
         return Prompt(**_load(row, _PROMPT_JSON)) if row else None
 
     def prompts(self, *, status: str | Sequence[str] | None = None, uri: str | None = None,
                 session_id: int | None = None, kind: str | None = None,
                 since: str | None = None) -> list[Prompt]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
             where.append(f"status in ({', '.join('?' * len(statuses))})")
@@ -179,7 +210,7 @@ class Store:
         if since:
             where.append("created_at >= ?")
             args.append(since)
-        rows = self.db["prompts"].rows_where(" and ".join(where) or None, args, order_by="created_at, rowid")
+        rows = self.db.table("prompts").rows_where(" and ".join(where) or None, args, order_by="created_at, rowid")
         return [Prompt(**_load(r, _PROMPT_JSON)) for r in rows]
 
     def pending_count(self, uri: str | None = None) -> int:
@@ -201,38 +232,36 @@ class Store:
 
     def update_prompts(self, ids: Sequence[str], **fields: Any) -> None:
         for pid in ids:
-            self.db["prompts"].update(pid, _dump(fields, _PROMPT_JSON))
+            self.db.table("prompts").update(pid, _dump(fields, _PROMPT_JSON))
 
     # ------------------------------------------------------------- answers
     def add_answer(self, answer: Answer) -> int:
         row = _utf8(answer.model_dump(exclude={"id"}))
         row["cannot_explain"] = int(row["cannot_explain"])
-        return self.db["answers"].insert(row).last_pk
+        return _pk(self.db.table("answers").insert(row).last_pk)
 
     def answers(self, prompt_id: str | None = None, since: str | None = None) -> list[Answer]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if prompt_id is not None:
             where.append("prompt_id = ?")
             args.append(prompt_id)
         if since:
             where.append("created_at >= ?")
             args.append(since)
-        rows = self.db["answers"].rows_where(" and ".join(where) or None, args, order_by="id")
+        rows = self.db.table("answers").rows_where(" and ".join(where) or None, args, order_by="id")
         return [Answer(**{**r, "cannot_explain": bool(r["cannot_explain"])}) for r in rows]
 
     # ------------------------------------------------------------- reviews
     def put_review(self, card: ReviewCard) -> None:
-        self.db["reviews"].upsert(card.model_dump(), pk="prompt_id")
+        self.db.table("reviews").upsert(card.model_dump(), pk="prompt_id")
 
     def review(self, prompt_id: str) -> ReviewCard | None:
-        row = next(self.db["reviews"].rows_where("prompt_id = ?", [prompt_id]), None)
+        row = next(self.db.table("reviews").rows_where("prompt_id = ?", [prompt_id]), None)
         return ReviewCard(**row) if row else None
 
-    def reviews(self) -> list[ReviewCard]:
-        return [ReviewCard(**r) for r in self.db["reviews"].rows_where(order_by="due")]
-
     def due_reviews(self, now: str, limit: int = 10) -> list[ReviewCard]:
-        rows = self.db["reviews"].rows_where("retired is null and due <= ?", [now],
+        rows = self.db.table("reviews").rows_where("retired is null and due <= ?", [now],
                                              order_by="due", limit=limit)
         return [ReviewCard(**r) for r in rows]
 
@@ -240,52 +269,54 @@ class Store:
     def add_focus_block(self, block: FocusBlock) -> None:
         row = block.model_dump()
         row["notified"] = int(row["notified"])
-        self.db["focus_blocks"].insert(row, pk="id")
+        self.db.table("focus_blocks").insert(row, pk="id")
 
     def update_focus_block(self, block_id: str, **fields: Any) -> None:
         if "notified" in fields:
             fields["notified"] = int(fields["notified"])
-        self.db["focus_blocks"].update(block_id, fields)
+        self.db.table("focus_blocks").update(block_id, fields)
 
     def focus_block(self, block_id: str) -> FocusBlock | None:
-        row = next(self.db["focus_blocks"].rows_where("id = ?", [block_id]), None)
+        row = next(self.db.table("focus_blocks").rows_where("id = ?", [block_id]), None)
         return FocusBlock(**{**row, "notified": bool(row["notified"])}) if row else None
 
     def focus_blocks(self, *, active: bool | None = None, since: str | None = None) -> list[FocusBlock]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if active is not None:
             where.append("ended_at is null" if active else "ended_at is not null")
         if since:
             where.append("(ended_at is null or ended_at >= ?)")
             args.append(since)
-        rows = self.db["focus_blocks"].rows_where(" and ".join(where) or None, args, order_by="started_at")
+        rows = self.db.table("focus_blocks").rows_where(" and ".join(where) or None, args, order_by="started_at")
         return [FocusBlock(**{**r, "notified": bool(r["notified"])}) for r in rows]
 
     def add_violations(self, items: Sequence[FocusViolation]) -> None:
         rows = [_utf8({**v.model_dump(exclude={"id"}), "suspected": int(v.suspected)}) for v in items]
         if rows:
-            self.db["focus_violations"].insert_all(rows)
+            self.db.table("focus_violations").insert_all(rows)
 
     def violations(self, block_id: str | None = None) -> list[FocusViolation]:
         where, args = ("block_id = ?", [block_id]) if block_id else (None, [])
         return [FocusViolation(**{**r, "suspected": bool(r["suspected"])})
-                for r in self.db["focus_violations"].rows_where(where, args, order_by="id")]
+                for r in self.db.table("focus_violations").rows_where(where, args, order_by="id")]
 
     def add_reflection(self, r: FocusReflection) -> int:
-        return self.db["focus_reflections"].insert(r.model_dump(exclude={"id"})).last_pk
+        return _pk(self.db.table("focus_reflections").insert(r.model_dump(exclude={"id"})).last_pk)
 
     def reflections(self, block_id: str | None = None) -> list[FocusReflection]:
         where, args = ("block_id = ?", [block_id]) if block_id else (None, [])
-        return [FocusReflection(**r) for r in self.db["focus_reflections"].rows_where(where, args, order_by="id")]
+        return [FocusReflection(**r) for r in self.db.table("focus_reflections").rows_where(where, args, order_by="id")]
 
     def save_activity(self, items: Iterable[ActivityMinute]) -> None:
         rows = [a.model_dump() for a in items]
         if rows:
-            self.db["activity_minutes"].upsert_all(rows, pk=("minute", "ownership_class", "server"))
+            self.db.table("activity_minutes").upsert_all(rows, pk=("minute", "ownership_class", "server"))
 
     def activity(self, since: str | None = None) -> list[ActivityMinute]:
         where, args = ("minute >= ?", [since]) if since else (None, [])
-        return [ActivityMinute(**r) for r in self.db["activity_minutes"].rows_where(where, args, order_by="minute")]
+        rows = self.db.table("activity_minutes").rows_where(where, args, order_by="minute")
+        return [ActivityMinute(**r) for r in rows]
 
     # ------------------------------------------------------ agent snapshots
     def _agent(self, row: dict) -> AgentSnapshot:
@@ -294,26 +325,26 @@ class Store:
 
     def agent_after(self, path: str, content_hash: str, since: str) -> AgentSnapshot | None:
         """The newest post-edit snapshot of this file with exactly this content."""
-        row = next(self.db["agent_snapshots"].rows_where(
+        row = next(self.db.table("agent_snapshots").rows_where(
             "path = ? and phase = 'post' and content_hash = ? and ts >= ? and used_at is null",
             [path, content_hash, since], order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
 
     def agent_post_with(self, path: str, content_hash: str, before: AgentSnapshot) -> AgentSnapshot | None:
         """An unused post-edit snapshot, earlier than ``before``, that left exactly this content."""
-        row = next(self.db["agent_snapshots"].rows_where(
+        row = next(self.db.table("agent_snapshots").rows_where(
             "path = ? and phase = 'post' and content_hash = ? and id < ? and used_at is null",
             [path, content_hash, before.id], order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
 
     def mark_agent_used(self, ids: Sequence[int], when: str) -> None:
-        with self.db.atomic():
+        with self.atomic():
             for i in ids:
-                self.db["agent_snapshots"].update(i, {"used_at": when})
+                self.db.table("agent_snapshots").update(i, {"used_at": when})
 
     def agent_pre_with(self, path: str, content_hash: str) -> AgentSnapshot | None:
         """The newest pre-edit snapshot of this file that had exactly this content."""
-        row = next(self.db["agent_snapshots"].rows_where(
+        row = next(self.db.table("agent_snapshots").rows_where(
             "path = ? and phase = 'pre' and content_hash = ?", [path, content_hash],
             order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
@@ -328,7 +359,7 @@ class Store:
         if after.session:
             where += " and (session = ? or session is null)"
             args.append(after.session)
-        row = next(self.db["agent_snapshots"].rows_where(where, args, order_by="ts desc, id desc", limit=1), None)
+        row = next(self.db.table("agent_snapshots").rows_where(where, args, order_by="ts desc, id desc", limit=1), None)
         return self._agent(row) if row else None
 
     def prune_agent_snapshots(self, now: datetime, *, used_for: timedelta = timedelta(days=1),
@@ -341,14 +372,11 @@ class Store:
         always its most recent ones, so a deleted post-edit row never lets :meth:`agent_before`
         reach back to an older before-state.
         """
-        def at(dt: datetime) -> str:
-            return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
         deleted = 0
-        with self.db.atomic():
+        with self.atomic():
             tops = self.db.execute(
                 "select path, max(id) from agent_snapshots where (used_at is not null and used_at < ?) "
-                "or (used_at is null and ts < ?) group by path", [at(now - used_for), at(now - unused_for)]
+                "or (used_at is null and ts < ?) group by path", [iso(now - used_for), iso(now - unused_for)]
             ).fetchall()
             for path, top in tops:
                 deleted += self.db.execute(
@@ -374,9 +402,9 @@ class Store:
         make = EditFact.model_construct
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"select id, ts, ownership_class, kind, ai, lines from edits where id in ({','.join('?' * len(chunk))})",
-                chunk).fetchall()
+                f"select id, ts, ownership_class, kind, ai, lines from edits where id in ({marks})", chunk).fetchall()
             out.extend(make(id=r[0], ts=r[1], ownership_class=r[2], kind=r[3], ai=bool(r[4]), lines=r[5])
                        for r in rows)
         return out
@@ -429,5 +457,3 @@ class Store:
         return [AnswerFact(prompt_id=r[0], prompt_kind=r[1], ownership_class=r[2] or "", cannot_explain=bool(r[3]),
                            rating=r[4], created_at=r[5]) for r in rows]
 
-    def transaction(self):
-        return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn

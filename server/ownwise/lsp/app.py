@@ -1,0 +1,46 @@
+"""The language server put together: the features registered on one server, and ``serve``.
+
+Each feature module registers its handlers; the flows that answer the server's
+hooks are wired here, in one place, because their order matters: on
+``didSave`` a reflection document is the focus feature's before the prompts
+feature looks for answers in it; at a session's start a due re-ask is offered
+before the weekly reminder.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from . import documents, focus, lifecycle, prompts, report
+from .server import OwnwiseServer
+from .transport import FramedStdin
+
+
+def build_server(db_path: Path | None = None, clock: Callable[[], float] | None = None) -> OwnwiseServer:
+    server = OwnwiseServer(db_path=db_path, clock=clock)
+    lifecycle.register(server)
+    documents.register(server)
+    explain = prompts.register(server)
+    blocks = focus.register(server)
+    report.register(server)
+
+    server.recovering.append(blocks.recover)  # after initialized: blocks a crashed server left open
+    server.started.append(lambda: server.spawn(explain.offer_unoffered()))
+    server.session_started += [explain.session_started, blocks.session_started]
+    server.session_ended.append(explain.session_ended)
+    server.saved += [blocks.reflection_saved, explain.document_saved]
+    server.ticks.append(("focus check", blocks.tick))
+    server.shutting_down.append(blocks.shutdown)
+    return server
+
+
+def serve() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    build_server().start_io(cast(BinaryIO, FramedStdin(sys.stdin.buffer)))  # reads like one
+
+
+__all__ = ["build_server", "serve"]
