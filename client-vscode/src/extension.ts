@@ -14,6 +14,7 @@ import { checkAgentHooks } from "./agentHooksOffer";
 import { ExplainView } from "./explainView";
 import { FocusMode } from "./focus";
 import type { Commands, OwnershipSetArgs, Status } from "./protocol";
+import { statusTooltip } from "./statusText";
 import { PythonError, resolvePython } from "./python";
 import { ReportView } from "./reportView";
 import { command, onNotification, request } from "./rpc";
@@ -242,9 +243,13 @@ class Ownwise implements vscode.Disposable {
       return;
     }
     this.item.text = parts.join(" · ");
-    this.item.tooltip = s
-      ? `ownwise: this file is ${s.ownershipClass} (click to change). ${s.aiLines} AI lines; ${pending} explain prompts pending.`
-      : "ownwise";
+    if (s) {
+      const tip = new vscode.MarkdownString(statusTooltip(s, pending));
+      tip.isTrusted = { enabledCommands: ["ownwise.ownership.pick"] };
+      this.item.tooltip = tip;
+    } else {
+      this.item.tooltip = "ownwise";
+    }
     this.item.show();
   }
 

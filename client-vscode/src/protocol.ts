@@ -245,6 +245,7 @@ export interface Skipped {
 export interface Status {
   uri: string;
   ownershipClass: "transient" | "repeatable" | "core";
+  rule: string;
   aiLines: number;
   pendingPrompts: number;
   session: boolean;

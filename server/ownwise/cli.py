@@ -53,8 +53,10 @@ def cmd_classify(args) -> int:
         overrides = store.overrides()
     except StoreError as exc:
         sys.stderr.write(f"ownwise classify: warning: per-file overrides not read: {exc}\n")
-    items = classify_paths(files, overrides=overrides, on_config_error=lambda e: sys.stderr.write(
-        f"ownwise classify: config error: {e} (its rules are ignored)\n"))
+    def config_error(e) -> None:
+        sys.stderr.write(f"ownwise classify: config error: {e} (its rules are ignored)\n")
+
+    items = classify_paths(files, overrides=overrides, on_config_error=config_error)
     out = sys.stdout
     if args.format == "json":
         # one object per line: readable, and json's C encoder only runs without indent
@@ -682,7 +684,8 @@ def main(argv: list[str] | None = None) -> int:
     if args_in[:1] == ["hook"]:
         # the agents' hook: a light path (no argparse, no sqlite-utils, no pydantic); stdin is read
         # as bytes inside its never-fail guard
-        from .hooks.run import main as hook_main, run
+        from .hooks.run import main as hook_main
+        from .hooks.run import run
 
         return hook_main(args_in[1:]) if argv is None else run(args_in[1:], b"")
     if args_in == ["serve"]:

@@ -2,9 +2,12 @@
 
 Each open document is mirrored once, by a :class:`TrackedDocument`, with the
 ownership class of its file (the Ownership Matrix, with the workspace's
-rules files polled by mtime and the user's per-file overrides) and where it
-sits in its workspace. Pure Python (no protocol, no storage: overrides are
-read through the function it is given).
+rules files polled by mtime, the user's per-file overrides, and evidence: the
+document's own text, read when it is opened and saved, and its repository's,
+from a :class:`~ownwise.ownership.index.RepoIndex` per workspace root built in
+the background) and where it sits in its workspace. Nothing is classified on
+a keystroke. Pure Python (no protocol, no storage: overrides are read through
+the function it is given).
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ from .ownership import (
     load_workspace_rules,
     rules_from_settings,
 )
+from .ownership.evidence import Evidence
+from .ownership.facts import FileFacts, file_facts
+from .ownership.index import RepoIndex
+from .ownership.repo import Places
 from .settings import Settings
 
 log = logging.getLogger("ownwise.documents")
@@ -55,6 +62,7 @@ class DocState:
     decision: Decision
     where: tuple[str | None, str] = (None, "")  # (workspace root, display path); see Documents.relpath
     snapshot_revision: int = -1  # the mirror's revision when its AI ranges were last queued for storage
+    facts: FileFacts | None = None  # what its text says (read on open and on save, never per keystroke)
 
 
 @dataclass
@@ -72,6 +80,7 @@ class Documents:
         self.override_for = override_for
         self.notify_user = notify_user or (lambda level, msg: None)
         self.docs: dict[str, DocState] = {}
+        self.indexes: dict[Path, RepoIndex] = {}  # each workspace root's repository evidence
         self.internal: set[str] = set()  # open explanation and reflection documents
         self.classifier = Classifier()
         self.roots: dict[Path, ConfigWatch] = {}
@@ -140,15 +149,71 @@ class Documents:
             self.reclassify()
         return changed
 
-    def reclassify(self) -> None:
-        for st in self.docs.values():
-            st.decision = self.classify_path(st.path, st.doc.uri)
+    def reclassify(self, uris: set[str] | None = None) -> list[str]:
+        """Classify the open documents (those of *uris*) again; return the ones whose class or reason changed."""
+        changed = []
+        for uri, st in self.docs.items():
+            if uris is not None and uri not in uris:
+                continue
+            decision = self.classify_path(st.path, st.doc.uri, st.facts)
+            if (decision.cls, decision.rule) != (st.decision.cls, st.decision.rule):
+                changed.append(uri)
+            st.decision = decision
             st.where = self.relpath(st.path, st.doc.uri)
+        return changed
 
-    def classify_path(self, path: Path | None, uri: str = "") -> Decision:
+    def classify_path(self, path: Path | None, uri: str = "", facts: FileFacts | None = None) -> Decision:
+        """The class of a file: rules first, then evidence (its *facts*, else its text read from disk)."""
         target = path if path is not None else Path(urlparse(uri).path or uri)
         override = self.override_for(path) if path is not None else None
-        return self.classifier.classify(target, override=override)
+        if override is not None:
+            return self.classifier.classify(target, override=override)
+        return self.classifier.classify(target, evidence=self.evidence(path, facts))
+
+    def evidence(self, path: Path | None, facts: FileFacts | None = None) -> Evidence | None:
+        """What the file and its repository say about it (None: nothing to read)."""
+        if path is None:
+            return None
+        root, rel = self.relpath(path, "")
+        if facts is None:
+            facts = _facts_from_disk(path, rel)
+            if facts is None:
+                return None
+        index = self.indexes.get(Path(root)) if root is not None else None
+        if index is not None:
+            return index.evidence(rel, facts)
+        return Evidence(facts, _PLACES.place(rel))
+
+    # ------------------------------------------------ repository evidence
+    def apply_index(self, root: Path, index: RepoIndex) -> list[str]:
+        """A workspace's repository evidence arrived (or was refreshed): reclassify its open documents."""
+        self.indexes[root] = index
+        return self.reclassify({u for u, st in self.docs.items() if st.where[0] == str(root)})
+
+    def reread(self, uri: str) -> bool:
+        """Read an open document's text again and classify it (an AI edit just landed in it: the class it
+        counts under is the one its text has now); True when the class or reason changed. O(document):
+        never called per keystroke."""
+        st = self.docs.get(uri)
+        if st is None or st.path is None:
+            return False
+        st.facts = file_facts(st.where[1], st.doc.text)
+        return bool(self.reclassify({uri}))
+
+    def saved(self, uri: str) -> list[str]:
+        """A document was saved: read its text again (facts, its imports for fan-in); return the open
+        documents whose class or reason changed."""
+        st = self.docs.get(uri)
+        if st is None or st.path is None:
+            return []
+        st.facts = file_facts(st.where[1], st.doc.text)
+        touched = {uri}
+        root = st.where[0]
+        index = self.indexes.get(Path(root)) if root is not None else None
+        if index is not None:
+            moved = index.update_file(st.where[1], st.facts)
+            touched |= {u for u, other in self.docs.items() if other.where[0] == root and other.where[1] in moved}
+        return self.reclassify(touched)
 
     def relpath(self, path: Path | None, uri: str) -> tuple[str | None, str]:
         if path is None:
@@ -180,7 +245,9 @@ class Documents:
         doc = TrackedDocument(uri, text, version=version, language_id=language_id,
                               encoding=self.position_encoding)
         path = uri_to_path(uri)
-        return DocState(doc, path, self.classify_path(path, uri), where=self.relpath(path, uri))
+        where = self.relpath(path, uri)
+        facts = file_facts(where[1], text) if path is not None else None
+        return DocState(doc, path, self.classify_path(path, uri, facts), where=where, facts=facts)
 
     def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> DocState | None:
         """Mirror an opened document; None for one of ownwise's own documents (not code)."""
@@ -215,6 +282,20 @@ class Documents:
             return split_lines(path.read_text(encoding="utf-8", errors="surrogateescape")) if path else None
         except OSError:
             return []  # the file is gone: so is the code
+
+
+#: where a file sits, by directory names only (before a workspace's file list is known)
+_PLACES = Places(())
+
+
+def _facts_from_disk(path: Path, rel: str) -> FileFacts | None:
+    """The facts of a file that is not open, read from disk (None: not a readable text file)."""
+    from .ownership.scan import read_text
+
+    got = read_text(path)
+    if got is None:
+        return None
+    return file_facts(rel, got[0])
 
 
 def _mtime(path: Path) -> float | None:

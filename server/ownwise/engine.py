@@ -136,6 +136,8 @@ class Engine:
         ev = result.event
         if kind is EditKind.EXTERNAL_RELOAD and ev is None:
             ev = self.credit.reloaded(st, version)  # an agent's hook may have recorded exactly this edit
+        if ev is not None and ev.ai:
+            self.documents.reread(uri)  # an AI edit (not a keystroke): it counts under the class the text has now
         workspace, rel = st.where
         started = self.sessions.activity(
             workspace=workspace, path=rel, human_lines=result.human_lines, human_chars=result.human_chars,
@@ -156,7 +158,20 @@ class Engine:
     def _record(self, st: DocState, ev: EditEvent) -> None:
         self.recorder.record(st, ev, self.sessions.current.id if self.sessions.current else None,
                              secret=self.documents.is_secret(st.path),
-                             store_snippets=self.settings.store_snippets)
+                             store_snippets=self.settings.store_snippets, ownership_class=self._edit_class(st, ev))
+
+    def _edit_class(self, st: DocState, ev: EditEvent) -> str:
+        """The class an AI edit counts under: its file's, or core when the function it lands in is core."""
+        cls = st.decision.cls
+        if not ev.ai or cls is OwnershipClass.CORE or st.decision.source == "override":
+            return cls.value
+        lines = [(r.start_line, r.end_line) for r in st.doc.ranges() if r.event == ev.id]
+        if not lines:
+            return cls.value
+        from .ownership.units import unit_verdict
+
+        unit = unit_verdict(st.where[1], st.doc.lines, lines[0][0], lines[-1][1], st.facts)
+        return OwnershipClass.CORE.value if unit is not None and unit.core else cls.value
 
     def _focus_id(self) -> str | None:
         active = self.focus.active if self.focus is not None else None
@@ -194,7 +209,8 @@ class Engine:
         if path is None:
             raise ValueError(f"only file: uris can be classified by hand, not {uri!r}")
         self.recorder.set_override(path, cls)
-        decision = self.documents.classify_path(path, uri)
+        st = self.documents.docs.get(uri)
+        decision = self.documents.classify_path(path, uri, st.facts if st is not None else None)
         self.documents.set_decision(uri, decision)
         return decision
 

@@ -246,12 +246,12 @@ class Recorder:
 
     # --------------------------------------------------------------- edits
     def record(self, st: DocState, ev: EditEvent, session_id: int | None, *, secret: bool,
-               store_snippets: bool) -> None:
+               store_snippets: bool, ownership_class: str | None = None) -> None:
         workspace, rel = st.where
         snippet = ev.text_sample if store_snippets and not secret else None
         self.queue.add_edit(EditRecord(
             id=ev.id, ts=iso(self.wall()), workspace=workspace, path=rel, uri=st.doc.uri,
-            language_id=st.doc.language_id, ownership_class=st.decision.cls.value,
+            language_id=st.doc.language_id, ownership_class=ownership_class or st.decision.cls.value,
             kind=ev.kind, source=ev.source, ai=ev.ai, lines=ev.lines, chars=ev.chars,
             content_hash=ev.content_hash, snippet=snippet, doc_version=ev.version,
             session_id=session_id,
@@ -317,6 +317,24 @@ class Recorder:
         if write:
             store.put(f"client:{key}", value)
         return store.get(f"client:{key}")
+
+    def workspace_evidence(self, root: Path) -> Any:
+        """The cached repository evidence of a workspace root (None: none, or no database)."""
+        if not self.open_store() or self.store is None:
+            return None
+        try:
+            return self.store.workspace_evidence(str(root))
+        except Exception as exc:  # noqa: BLE001 - a cache: read again from the files
+            log.warning("could not read the cached workspace evidence of %s: %s", root, exc)
+            return None
+
+    def save_workspace_evidence(self, root: Path, head: str | None, snapshot: Any) -> None:
+        if not self.open_store() or self.store is None:
+            return
+        try:
+            self.store.save_workspace_evidence(str(root), head, snapshot)
+        except Exception as exc:  # noqa: BLE001 - a cache: the next start reads the files again
+            log.warning("could not cache the workspace evidence of %s: %s", root, exc)
 
     def put(self, key: str, value: object) -> None:
         """A key/value written with the next flush."""

@@ -138,7 +138,14 @@ def workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
     (ws / "tests").mkdir()
+    # the classes these tests rely on, stated: they are about attribution, prompts and reports, not
+    # about how a file gets its class (tests/lsp/test_ownership_lsp.py is, in a workspace of its own)
+    (ws / ".ownwise.toml").write_text(WORKSPACE_RULES)
     return ws
+
+
+WORKSPACE_RULES = ('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n\n'
+                   '[[ownership.rules]]\nglob = "tests/**"\nclass = "repeatable"\n')
 
 
 @pytest.fixture

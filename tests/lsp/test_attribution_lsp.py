@@ -10,6 +10,9 @@ from .conftest import eventually, ownwise
 
 BLOCK = "    total = 0\n    for x in items:\n        total += x\n    return total\n"
 CORE = "def total(items):\n    pass\n"
+#: a module whose own evidence is core (the precedence tests below work without the fixture's rules)
+BRANCHY = "def work(x):\n    y = 0\n" + "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(30)) + \
+    "    return y\n"
 
 
 def rows(db, sql="select kind, source, ai, lines, snippet, path, ownership_class from edits"):
@@ -162,19 +165,20 @@ async def test_hint_with_version_matches_only_that_change(workspace, db):
 
 
 async def test_ownership_override_command_and_classes(workspace, db):
+    (workspace / ".ownwise.toml").unlink()  # the built-in defaults and the evidence decide here
     async with ownwise(workspace, db) as s:
         test_uri = s.open("tests/test_a.py", "def test_x():\n    pass\n")
         assert (await s.file_info(test_uri))["ownershipClass"] == "repeatable"
-        core_uri = s.open("src/engine.py", CORE)
+        core_uri = s.open("src/engine.py", BRANCHY)
         info = await s.file_info(core_uri)
-        assert info["ownershipClass"] == "core" and "built-in default" in info["rule"]
+        assert info["ownershipClass"] == "core" and info["rule"] == "core: 30 branch points"
         res = await s.command("ownwise.ownership.set", {"uri": core_uri, "class": "transient"})
         assert res["ownershipClass"] == "transient"
         info = await s.file_info(core_uri)
         assert info["ownershipClass"] == "transient" and "override" in info["rule"]
         await eventually(lambda: any(st["ownershipClass"] == "transient" for st in s.statuses))
     async with ownwise(workspace, db) as s:  # stored in the database
-        core_uri = s.open("src/engine.py", CORE)
+        core_uri = s.open("src/engine.py", BRANCHY)
         assert (await s.file_info(core_uri))["ownershipClass"] == "transient"
         await s.command("ownwise.ownership.set", {"uri": core_uri, "class": None})
         assert (await s.file_info(core_uri))["ownershipClass"] == "core"
@@ -184,7 +188,7 @@ async def test_workspace_config_rules_and_broken_config(workspace, db):
     cfg = workspace / ".ownwise.toml"
     cfg.write_text('[[ownership.rules]]\nglob = "src/legacy/**"\nclass = "transient"\n')
     async with ownwise(workspace, db) as s:
-        uri = s.open("src/legacy/old.py", CORE)
+        uri = s.open("src/legacy/old.py", BRANCHY)
         info = await s.file_info(uri)
         assert info["ownershipClass"] == "transient" and ".ownwise.toml:1" in info["rule"]
         cfg.write_text('[[ownership.rules]]\nglob = "src/legacy/**"\nclass = "core\n')
@@ -192,8 +196,8 @@ async def test_workspace_config_rules_and_broken_config(workspace, db):
         msg = s.client.messages[-1]
         assert msg.type == types.MessageType.Error
         assert ".ownwise.toml:3" in msg.message  # file and line
-        info = await s.file_info(uri)  # next source used: the built-in default
-        assert info["ownershipClass"] == "core"
+        info = await s.file_info(uri)  # rules ignored: the evidence decides
+        assert info["ownershipClass"] == "core" and info["rule"].startswith("core: 30 branch points")
         # still serving
         s.hint(uri, "inlineCompletion")
         s.insert(uri, 2, BLOCK)
@@ -203,6 +207,7 @@ async def test_workspace_config_rules_and_broken_config(workspace, db):
 async def test_settings_rules_and_invalid_setting_message(workspace, db):
     settings = {"ownership": {"rules": [{"glob": "src/gen_*.py", "class": "transient"}]},
                 "storeSnippets": "maybe"}
+    (workspace / ".ownwise.toml").unlink()  # workspace rules would come before settings
     async with ownwise(workspace, db, settings=settings) as s:
         await eventually(lambda: s.client.messages)
         assert "ownwise.storeSnippets" in s.client.messages[0].message
@@ -211,8 +216,9 @@ async def test_settings_rules_and_invalid_setting_message(workspace, db):
 
 
 async def test_configuration_is_pulled_and_refreshed(workspace, db):
+    (workspace / ".ownwise.toml").unlink()  # workspace rules would come before settings
     async with ownwise(workspace, db, configuration={"ownwise": {}}) as s:
-        uri = s.open("src/gen_models.py", CORE)
+        uri = s.open("src/gen_models.py", BRANCHY)
         assert (await s.file_info(uri))["ownershipClass"] == "core"
         s.client.set_configuration({"ownwise": {"ownership": {"rules": [
             {"glob": "src/gen_*.py", "class": "repeatable"}]}}})

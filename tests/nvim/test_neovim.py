@@ -20,6 +20,8 @@ def run_nvim(tmp_path: Path, script: str, **extra: str) -> dict:
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
     (ws / "src" / "engine.py").write_text("def total(items):\n    pass\n")
+    # the class these tests rely on, stated (they are about the client, not about classification)
+    (ws / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n')
     out = tmp_path / "result.json"
     env = dict(
         os.environ,

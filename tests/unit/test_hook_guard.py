@@ -210,7 +210,7 @@ def test_the_whole_hook_under_a_cp1252_locale_records_a_non_ascii_path(world):
     data = json.loads(payload("claude-code", world["ws"]))
     data["tool_input"] = {"file_path": str(target), "old_string": "x = 1", "new_string": "x = “2”"}
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    raw = raw.replace("x = 1".encode(), b"x = \xff1")  # not UTF-8: replaced, not fatal
+    raw = raw.replace(b"x = 1", b"x = \xff1")  # not UTF-8: replaced, not fatal
     env = dict(world["env"], PYTHONIOENCODING="cp1252", LC_ALL="C", LANG="C")
     runs = (["bash", "-c", command], [launcher.path, "hook", "--agent", "claude-code"],
             [str(world["venv"] / "bin" / "python"), "-m", "ownwise", "hook", "--agent", "claude-code"])

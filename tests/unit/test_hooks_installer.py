@@ -447,10 +447,10 @@ def test_status(env):
 # script or `"<python>" -m ownwise`, bare; Copilot's with --phase, and `& ` before it in PowerShell.
 OLD = {
     "claude-code": {"hooks": {event: [{"matcher": "Write|Edit|MultiEdit|NotebookEdit", "hooks": [
-        {"type": "command", "command": f"{{venv}}/bin/ownwise hook --agent claude-code"}]}]
+        {"type": "command", "command": "{venv}/bin/ownwise hook --agent claude-code"}]}]
         for event in ("PreToolUse", "PostToolUse")}},
     "codex": {"hooks": {event: [{"matcher": "apply_patch", "hooks": [
-        {"type": "command", "command": f'"{{venv}}/bin/python" -m ownwise hook --agent codex'}]}]
+        {"type": "command", "command": '"{venv}/bin/python" -m ownwise hook --agent codex'}]}]
         for event in ("PreToolUse", "PostToolUse")}},
     "cursor": {"version": 1, "hooks": {
         "preToolUse": [{"command": "{venv}/bin/ownwise hook --agent cursor", "matcher": "Write"}],
@@ -483,7 +483,8 @@ def test_old_unguarded_entries_are_stale_whether_or_not_their_path_exists(env, a
     row = next(r for r in status(project=env["project"], home=env["home"])
                if (r["agent"], r["scope"]) == (agent, "project"))
     assert row["unguarded"] and row["stale"] and row["missing"] == [] and row["installed"]
-    launchers = {"claude-code": ["ownwise"], "codex": ["python"], "cursor": ["ownwise"], "copilot": ["ownwise", "python"]}
+    launchers = {"claude-code": ["ownwise"], "codex": ["python"], "cursor": ["ownwise"],
+                 "copilot": ["ownwise", "python"]}
     assert row["launchers"] == [str(venv / "bin" / n) for n in launchers[agent]]
     shutil.rmtree(venv)
     row = next(r for r in status(project=env["project"], home=env["home"])

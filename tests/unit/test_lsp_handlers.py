@@ -64,5 +64,7 @@ def test_the_wire_json_of_files_and_what_makes_diagnostics_due(tmp_path: Path):
     (d,) = diagnostics.of(engine, uri)
     assert (d.code, d.range.end.line, d.range.end.character) == (diagnostics.UNEXPLAINED, 2, 5)
     status, _key = wire.status(engine, uri) or ({}, ())
-    assert status == {"uri": uri, "ownershipClass": "core", "aiLines": 3, "pendingPrompts": 0, "session": True,
+    rule = f"{tmp_path / 'ws' / '.ownwise.toml'}:1 (glob 'src/**' -> core)"
+    assert status == {"uri": uri, "ownershipClass": "core", "rule": rule,
+                      "aiLines": 3, "pendingPrompts": 0, "session": True,
                       "focus": {"active": False, "remainingSeconds": None}}

@@ -125,7 +125,8 @@ def test_configuration_written_as_code(tmp_path: Path) -> None:
     got = classes(tree(tmp_path, {
         "web/vite.config.ts": "import { defineConfig } from 'vite'\nexport default defineConfig({ plugins: [] })\n",
         "src/main/java/org/x/CacheConfig.java": (
-            "package org.x;\n@Configuration\nclass CacheConfig {\n  @Bean\n  Cache cache() { return new Cache(); }\n}\n"),
+            "package org.x;\n@Configuration\nclass CacheConfig {\n  @Bean\n"
+            "  Cache cache() { return new Cache(); }\n}\n"),
         "site/settings/prod.py": "DEBUG = False\nALLOWED_HOSTS = ['example.com']\nif True:\n    X = 1\n",
     }))
     for path in ("web/vite.config.ts", "src/main/java/org/x/CacheConfig.java", "site/settings/prod.py"):
@@ -366,7 +367,8 @@ def test_grammars_bison_output_rails_glue_and_config_directories(tmp_path: Path)
     rules = "".join(f"expr{i}: expr{i} '+' term {{ $$ = add($1, $3); }}\n    | term ;\n" for i in range(40))
     got = classes(tree(tmp_path, {
         "src/parser.y": "%{\n#include \"x.h\"\n%}\n%%\n" + rules,
-        "src/parser.h": "/* A Bison parser, made by GNU Bison 3.8.2.  */\n#ifndef P_H\n#define P_H\nint yyparse(void);\n#endif\n",
+        "src/parser.h": ("/* A Bison parser, made by GNU Bison 3.8.2.  */\n#ifndef P_H\n#define P_H\n"
+                         "int yyparse(void);\n#endif\n"),
         "app/models/item.rb": "class Item < ApplicationRecord\n  belongs_to :family\n  has_many :entries\n"
                               "  validates :name, presence: true\nend\n",
         "config/initializers/cors.rb": "Rails.application.config.x = 1\nY = 2\n",
@@ -381,7 +383,8 @@ def test_grammars_bison_output_rails_glue_and_config_directories(tmp_path: Path)
 
 
 def test_rust_use_trees_count_for_fan_in() -> None:
-    f = file_facts("src/searcher/mod.rs", "use crate::{\n    line_buffer::{self, LineBuffer},\n    sink::Sink as S,\n};\n")
+    f = file_facts("src/searcher/mod.rs",
+                   "use crate::{\n    line_buffer::{self, LineBuffer},\n    sink::Sink as S,\n};\n")
     assert f.imports == ("crate::line_buffer", "crate::line_buffer::LineBuffer", "crate::sink::Sink")
     g = ImportGraph(["src/lib.rs", "src/line_buffer.rs", "src/sink.rs", "src/searcher/mod.rs"])
     g.add("src/searcher/mod.rs", "rust", f.imports)

@@ -29,7 +29,8 @@ def test_a_rule_for_the_siblings_goes_first_in_ownwise_toml_and_keeps_the_rest(t
     assert s.text == '[[ownership.rules]]\nglob = "src/items/**"\nclass = "repeatable"\n'
     add_rule(s)
     text = (ws / ".ownwise.toml").read_text()
-    assert text == '# my rules\n[other]\nx = 1\n\n' + s.text + '\n[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n'
+    tail = '\n[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n'
+    assert text == '# my rules\n[other]\nx = 1\n\n' + s.text + tail
     rules, errors, _ = load_workspace_rules(ws)
     assert not errors and [r.glob for r in rules] == ["src/items/**", "src/**"]
     c = Classifier()

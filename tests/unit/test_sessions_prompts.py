@@ -44,6 +44,8 @@ def clock() -> Clock:
 def engine(tmp_path: Path, clock: Clock) -> Engine:
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
+    # these tests are about sessions and prompts, not about how a file gets its class
+    (ws / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n')
     e = Engine(Settings(), db_path=tmp_path / "data" / "ownwise.db", wall=clock)
     assert e.open_store()
     e.set_workspace_folders([ws])
@@ -235,6 +237,7 @@ def test_secret_files_get_no_prompt_and_no_debt(engine: Engine):
 def test_prompts_of_a_session_ended_without_a_database_are_stored_once_it_opens(tmp_path: Path, clock: Clock):
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
+    (ws / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "core"\n')
     dbfile = tmp_path / "data" / "ownwise.db"
     dbfile.parent.mkdir()
     dbfile.write_bytes(b"not a database, whatever it was\n" * 200)  # cannot be opened

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from . import documents, focus, lifecycle, prompts, report
+from . import documents, focus, lifecycle, ownership, prompts, report
 from .server import OwnwiseServer
 from .transport import FramedStdin
 
@@ -27,12 +27,15 @@ def build_server(db_path: Path | None = None, clock: Callable[[], float] | None 
     explain = prompts.register(server)
     blocks = focus.register(server)
     report.register(server)
+    owner = ownership.register(server)
 
     server.recovering.append(blocks.recover)  # after initialized: blocks a crashed server left open
-    server.started.append(lambda: server.spawn(explain.offer_unoffered()))
+    server.started += [lambda: server.spawn(explain.offer_unoffered()), owner.started]
     server.session_started += [explain.session_started, blocks.session_started]
     server.session_ended.append(explain.session_ended)
-    server.saved += [blocks.reflection_saved, explain.document_saved]
+    server.saved += [blocks.reflection_saved, explain.document_saved, owner.document_saved]
+    server.folders_changed.append(owner.folders_changed)
+    server.overridden.append(owner.offer_rule)
     server.ticks.append(("focus check", blocks.tick))
     server.shutting_down.append(blocks.shutdown)
     return server

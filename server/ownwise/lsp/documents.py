@@ -107,6 +107,9 @@ def register(server: OwnwiseServer) -> None:
         except StoreError as exc:
             raise unavailable(P.CMD_OWNERSHIP_SET, exc) from None
         ls.send_status(a.uri)
+        if a.cls:
+            for overridden in ls.overridden:
+                overridden(a.uri, OwnershipClass(a.cls))
         return wire.decision(d)
 
 

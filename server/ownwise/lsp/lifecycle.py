@@ -116,6 +116,8 @@ def register(server: OwnwiseServer) -> None:
         added = {uri_to_path(f.uri) for f in params.event.added}
         roots = (set(documents.roots) - removed) | added
         documents.set_workspace_folders([r for r in roots if r is not None])
+        for changed in ls.folders_changed:
+            changed()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: OwnwiseServer, *args: Any) -> None:

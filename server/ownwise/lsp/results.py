@@ -94,6 +94,7 @@ class Status(_Result):
 
     uri: str
     ownership_class: OwnershipClassName = Field(alias="ownershipClass")
+    rule: str  # what decided the class, e.g. "core: 64 branch points, imported by 23 files"
     ai_lines: int = Field(alias="aiLines")
     pending_prompts: int = Field(alias="pendingPrompts")
     session: bool

@@ -25,6 +25,7 @@ from pygls.lsp.server import LanguageServer
 from .. import __version__
 from ..clock import wall_clock
 from ..engine import Engine, SessionEnd
+from ..ownership import OwnershipClass
 from ..sessions import Session
 from ..settings import parse_settings
 from . import diagnostics, wire
@@ -51,6 +52,8 @@ class OwnwiseServer(LanguageServer):
         self.session_started: list[Callable[[Session], None]] = []
         self.session_ended: list[Callable[[SessionEnd], None]] = []
         self.saved: list[Callable[[str], bool]] = []  # True: the document was theirs (stop there)
+        self.folders_changed: list[Callable[[], None]] = []
+        self.overridden: list[Callable[[str, OwnershipClass], None]] = []  # a file's class set by hand
         self.ticks: list[tuple[str, Callable[[], None]]] = []
         self.shutting_down: list[Callable[[], None]] = []
         self.tasks: set[asyncio.Task] = set()

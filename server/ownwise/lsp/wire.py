@@ -68,7 +68,7 @@ def status(engine: Engine, uri: str) -> tuple[dict[str, Any], tuple] | None:
     sca = engine.settings.attribution.suspected_counts_as_ai
     focus = engine.focus.active if engine.focus is not None else None
     remaining = engine.focus.remaining_seconds() if engine.focus is not None and focus else None
-    params = {"uri": uri, "ownershipClass": st.decision.cls.value,
+    params = {"uri": uri, "ownershipClass": st.decision.cls.value, "rule": st.decision.rule,
               "aiLines": st.doc.ai_lines(sca), "pendingPrompts": engine.prompts.pending_total,
               "session": engine.sessions.current is not None,
               "focus": {"active": focus is not None, "remainingSeconds": remaining}}

@@ -106,8 +106,6 @@ def plural(n: int | float, one: str, many: str | None = None) -> str:
 def judge(facts: FileFacts, *, place: Place | None = None, fan_in: int | None = None,
           history: tuple[int, int] | None = None, model: Model = MODEL) -> Verdict:
     """The class of a file from its evidence (see the module docstring for the order)."""
-    path = facts.path
-    name = posixpath.basename(path).lower()
     signals: list[Signal] = []
 
     def decide(cls: str, reason: str, *extra: Signal) -> Verdict:

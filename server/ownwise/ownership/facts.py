@@ -21,8 +21,35 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from posixpath import basename, splitext
+from typing import Any, cast
 
 __all__ = ["SCAN_CHARS", "SOURCE_LANGUAGES", "FileFacts", "file_facts", "imports_of", "language_of"]
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use (see :func:`Lazy`)."""
+
+    __slots__ = ("_args", "_rx")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._rx: re.Pattern[str] | None = None
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(*self._args)
+        return self._rx
+
+    def __getattr__(self, name: str) -> Any:  # findall, search, sub, match, finditer, pattern...
+        return getattr(self._compiled(), name)
+
+
+def Lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile``, deferred to first use: compiling all of this module's patterns at import cost
+    ~80 ms of the server's start-up, and a file needs the few of its own language."""
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
+
 
 #: how much of a file's text the signals are read from (the size figures count all of it)
 SCAN_CHARS = 64_000
@@ -104,7 +131,7 @@ class FileFacts:
 # Generated headers
 
 #: phrases a generator writes at the top of its output; matched in comment or docstring lines
-_GENERATED = re.compile(
+_GENERATED = Lazy(
     r"@generated\b|\bDO NOT (?:EDIT|MODIFY)\b|\bCode generated\b.*\bDO NOT EDIT\b"
     r"|^(?:this (?:file|code|module) (?:is|was|has been) )?(?:auto(?:matically)?[- ]?)?generated"
     r"(?: (?:automatically|automatically by|by|from|with|using)\b|[.:]?$)"
@@ -114,7 +141,7 @@ _GENERATED = re.compile(
     r"|the protocol buffer compiler|protoc|Cython|sqlc|ANTLR|gRPC|the Apache Thrift compiler)\b",
     re.I,
 )
-_COMMENT_LEAD = re.compile(r"^\s*(?:#!?|//+|/\*+|\*+|<!--|--|;+|\"\"\"|'''|\(\*|%)\s?")
+_COMMENT_LEAD = Lazy(r"^\s*(?:#!?|//+|/\*+|\*+|<!--|--|;+|\"\"\"|'''|\(\*|%)\s?")
 _HEADER_LINES = 12
 
 
@@ -155,11 +182,11 @@ def _generated_header(lines: list[str], language: str) -> str | None:
 # --------------------------------------------------------------------------
 # Comments and strings (removed before counting branches)
 
-_PY_STRIPPED = re.compile(r'(?s)""".*?"""|\'\'\'.*?\'\'\'|#[^\n]*')
-_C_STRIPPED = re.compile(r"(?s)/\*.*?\*/|(?<![:\"'\\])//[^\n]*")
-_HASH_STRIPPED = re.compile(r"#[^\n]*")
-_DASH_STRIPPED = re.compile(r"--[^\n]*")
-_STRINGS = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\'')
+_PY_STRIPPED = Lazy(r'(?s)""".*?"""|\'\'\'.*?\'\'\'|#[^\n]*')
+_C_STRIPPED = Lazy(r"(?s)/\*.*?\*/|(?<![:\"'\\])//[^\n]*")
+_HASH_STRIPPED = Lazy(r"#[^\n]*")
+_DASH_STRIPPED = Lazy(r"--[^\n]*")
+_STRINGS = Lazy(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\'')
 
 
 def _code_only(text: str, language: str) -> str:
@@ -183,129 +210,129 @@ def _without_comments(text: str, language: str) -> str:
 # Branches, functions, nesting
 
 _BRANCH = {
-    "python": re.compile(r"\b(?:if|elif|for|while|except|case)\b"),
-    "rust": re.compile(r"\b(?:if|for|while|loop)\b|=>|&&|\|\|(?!\s*\{)"),
-    "java": re.compile(r"\b(?:if|for|while|case|catch|when)\b|&&|\|\|"),
-    "ruby": re.compile(r"\b(?:if|elsif|unless|for|while|until|when|rescue)\b|&&|\|\|"),
+    "python": Lazy(r"\b(?:if|elif|for|while|except|case)\b"),
+    "rust": Lazy(r"\b(?:if|for|while|loop)\b|=>|&&|\|\|(?!\s*\{)"),
+    "java": Lazy(r"\b(?:if|for|while|case|catch|when)\b|&&|\|\|"),
+    "ruby": Lazy(r"\b(?:if|elsif|unless|for|while|until|when|rescue)\b|&&|\|\|"),
 }
-_BRANCH_C = re.compile(r"\b(?:if|for|while|case|catch|foreach|select)\b|&&|\|\|")
+_BRANCH_C = Lazy(r"\b(?:if|for|while|case|catch|foreach|select)\b|&&|\|\|")
 
 _FUNC = {
-    "python": re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+\w", re.M),
-    "js": re.compile(r"\bfunction\b|=>"),
-    "go": re.compile(r"^func\b", re.M),
-    "rust": re.compile(r"\bfn[ \t]+\w"),
-    "java": re.compile(
+    "python": Lazy(r"^[ \t]*(?:async[ \t]+)?def[ \t]+\w", re.M),
+    "js": Lazy(r"\bfunction\b|=>"),
+    "go": Lazy(r"^func\b", re.M),
+    "rust": Lazy(r"\bfn[ \t]+\w"),
+    "java": Lazy(
         r"\bfun[ \t]+[\w.<>]+[ \t]*\(|^[ \t]+(?:(?:public|private|protected|static|final|synchronized|abstract"
         r"|default|native)[ \t]+)+[\w<>\[\],.? ]+[ \t]\w+[ \t]*\(", re.M),
-    "ruby": re.compile(r"^[ \t]*def[ \t]+\w", re.M),
-    "php": re.compile(r"\bfunction[ \t]+\w+[ \t]*\("),
+    "ruby": Lazy(r"^[ \t]*def[ \t]+\w", re.M),
+    "php": Lazy(r"\bfunction[ \t]+\w+[ \t]*\("),
 }
-_FUNC_C = re.compile(r"^\w[\w*&:<> ,]*?\b\w+[ \t]*\([^;{)]*\)[ \t]*(?:const[ \t]*)?\{", re.M)
+_FUNC_C = Lazy(r"^\w[\w*&:<> ,]*?\b\w+[ \t]*\([^;{)]*\)[ \t]*(?:const[ \t]*)?\{", re.M)
 
 # --------------------------------------------------------------------------
 # Imports
 
 _IMPORTS = {
-    "python": re.compile(
+    "python": Lazy(
         r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\(?([\w, \t]*)|import[ \t]+([\w., ]+))", re.M),
-    "js": re.compile(
+    "js": Lazy(
         r"""\bfrom[ \t]*['"]([^'"\n]+)['"]|\bimport[ \t]*\(?[ \t]*['"]([^'"\n]+)['"]"""
         r"""|\brequire[ \t]*\([ \t]*['"]([^'"\n]+)['"]"""),
-    "go": re.compile(r'^[ \t]*(?:import[ \t]+)?(?:[\w.]+[ \t]+)?"([\w./\-]+)"[ \t]*$', re.M),
-    "rust": re.compile(
+    "go": Lazy(r'^[ \t]*(?:import[ \t]+)?(?:[\w.]+[ \t]+)?"([\w./\-]+)"[ \t]*$', re.M),
+    "rust": Lazy(
         r"^[ \t]*(?:pub(?:\([\w:]+\))?[ \t]+)?(?:use[ \t]+([^;]+);|mod[ \t]+(\w+)[ \t]*;|extern[ \t]+crate[ \t]+(\w+))",
         re.M),
-    "java": re.compile(r"^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+)(?:\.\*)?[ \t]*;?[ \t]*$", re.M),
-    "c": re.compile(r'^[ \t]*#[ \t]*(?:include|import)[ \t]*["<]([^">\n]+)[">]', re.M),
-    "csharp": re.compile(r"^[ \t]*using[ \t]+(?:static[ \t]+)?([\w.]+)[ \t]*;", re.M),
-    "ruby": re.compile(r"""^[ \t]*require(?:_relative)?[ \t]*\(?[ \t]*['"]([^'"\n]+)['"]""", re.M),
-    "php": re.compile(r"^[ \t]*use[ \t]+([\w\\]+)", re.M),
-    "swift": re.compile(r"^[ \t]*import[ \t]+(\w+)", re.M),
-    "dart": re.compile(r"""^[ \t]*import[ \t]+['"]([^'"\n]+)['"]""", re.M),
+    "java": Lazy(r"^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+)(?:\.\*)?[ \t]*;?[ \t]*$", re.M),
+    "c": Lazy(r'^[ \t]*#[ \t]*(?:include|import)[ \t]*["<]([^">\n]+)[">]', re.M),
+    "csharp": Lazy(r"^[ \t]*using[ \t]+(?:static[ \t]+)?([\w.]+)[ \t]*;", re.M),
+    "ruby": Lazy(r"""^[ \t]*require(?:_relative)?[ \t]*\(?[ \t]*['"]([^'"\n]+)['"]""", re.M),
+    "php": Lazy(r"^[ \t]*use[ \t]+([\w\\]+)", re.M),
+    "swift": Lazy(r"^[ \t]*import[ \t]+(\w+)", re.M),
+    "dart": Lazy(r"""^[ \t]*import[ \t]+['"]([^'"\n]+)['"]""", re.M),
 }
 
 # Imports that mark a hard domain, by family: (domain, regex over one import specifier)
 _HARD: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "python": [
-        ("security", re.compile(
+        ("security", Lazy(
             r"^(?:hmac|secrets|ssl|cryptography|jwt|jose|passlib|bcrypt|argon2|nacl|OpenSSL"
             r"|itsdangerous|Crypto|Cryptodome|oauthlib|authlib)\b")),
-        ("concurrency", re.compile(
+        ("concurrency", Lazy(
             r"^(?:threading|_thread|multiprocessing|asyncio|concurrent|trio|anyio|gevent|eventlet|"
             r"selectors|queue)\b")),
-        ("parsing", re.compile(r"^(?:ast|tokenize|token|lib2to3|blib2to3|parso|lark|pyparsing|ply|libcst)\b")),
-        ("numerical", re.compile(
+        ("parsing", Lazy(r"^(?:ast|tokenize|token|lib2to3|blib2to3|parso|lark|pyparsing|ply|libcst)\b")),
+        ("numerical", Lazy(
             r"^(?:numpy|scipy|torch|jax|tensorflow|numba|cupy|triton|flax|transformers|accelerate)\b")),
-        ("low-level", re.compile(r"^(?:ctypes|cffi|mmap|struct|socket|select|array|_ctypes)\b")),
+        ("low-level", Lazy(r"^(?:ctypes|cffi|mmap|struct|socket|select|array|_ctypes)\b")),
     ],
     "js": [
-        ("security", re.compile(
+        ("security", Lazy(
             r"^(?:node:)?(?:crypto|tls)$|^(?:jsonwebtoken|jose|bcrypt|bcryptjs|argon2|node-forge|tweetnacl"
             r"|crypto-js|passport|oauth)")),
-        ("concurrency", re.compile(r"^(?:node:)?(?:worker_threads|cluster|child_process)$")),
-        ("parsing", re.compile(r"^(?:acorn|@babel/(?:parser|traverse)|esprima|typescript$|espree|recast)")),
-        ("low-level", re.compile(r"^(?:node:)?(?:net|dgram|http2|zlib|buffer|stream)$")),
+        ("concurrency", Lazy(r"^(?:node:)?(?:worker_threads|cluster|child_process)$")),
+        ("parsing", Lazy(r"^(?:acorn|@babel/(?:parser|traverse)|esprima|typescript$|espree|recast)")),
+        ("low-level", Lazy(r"^(?:node:)?(?:net|dgram|http2|zlib|buffer|stream)$")),
     ],
     "go": [
-        ("security", re.compile(r"^(?:crypto(?:/|$)|golang\.org/x/crypto|github\.com/golang-jwt)")),
-        ("concurrency", re.compile(r"^(?:sync(?:/atomic)?$|golang\.org/x/sync|context$)")),
-        ("parsing", re.compile(r"^(?:go/(?:ast|parser|scanner|token)|text/scanner|regexp/syntax)$")),
-        ("low-level", re.compile(r"^(?:unsafe|syscall|net$|golang\.org/x/sys|reflect$)")),
+        ("security", Lazy(r"^(?:crypto(?:/|$)|golang\.org/x/crypto|github\.com/golang-jwt)")),
+        ("concurrency", Lazy(r"^(?:sync(?:/atomic)?$|golang\.org/x/sync|context$)")),
+        ("parsing", Lazy(r"^(?:go/(?:ast|parser|scanner|token)|text/scanner|regexp/syntax)$")),
+        ("low-level", Lazy(r"^(?:unsafe|syscall|net$|golang\.org/x/sys|reflect$)")),
     ],
     "rust": [
-        ("security", re.compile(r"^(?:ring|rustls|sha2|sha1|hmac|aes|chacha20|ed25519|jsonwebtoken|openssl)\b")),
-        ("concurrency", re.compile(
+        ("security", Lazy(r"^(?:ring|rustls|sha2|sha1|hmac|aes|chacha20|ed25519|jsonwebtoken|openssl)\b")),
+        ("concurrency", Lazy(
             r"^(?:std::sync|std::thread|tokio|crossbeam|rayon|parking_lot|futures|async_std|core::sync)\b")),
-        ("parsing", re.compile(r"^(?:nom|pest|syn|regex_syntax|regex_automata|logos|lalrpop)\b")),
-        ("low-level", re.compile(r"^(?:std::ptr|std::mem|core::ptr|libc|memchr|memmap2|std::os|winapi)\b")),
+        ("parsing", Lazy(r"^(?:nom|pest|syn|regex_syntax|regex_automata|logos|lalrpop)\b")),
+        ("low-level", Lazy(r"^(?:std::ptr|std::mem|core::ptr|libc|memchr|memmap2|std::os|winapi)\b")),
     ],
     "java": [
-        ("security", re.compile(
+        ("security", Lazy(
             r"^(?:java\.security|javax\.crypto|javax\.net\.ssl|org\.springframework\.security|io\.jsonwebtoken"
             r"|org\.bouncycastle|okio\.ByteString\.Companion\.encodeUtf8)")),
-        ("concurrency", re.compile(
+        ("concurrency", Lazy(
             r"^(?:java\.util\.concurrent|kotlinx\.coroutines|java\.nio\.channels|kotlin\.concurrent)")),
-        ("parsing", re.compile(r"^(?:org\.antlr|com\.github\.javaparser|javax\.tools|com\.sun\.source)")),
-        ("low-level", re.compile(r"^(?:java\.net\.Socket|javax\.net\.SocketFactory|sun\.misc|java\.lang\.invoke)")),
+        ("parsing", Lazy(r"^(?:org\.antlr|com\.github\.javaparser|javax\.tools|com\.sun\.source)")),
+        ("low-level", Lazy(r"^(?:java\.net\.Socket|javax\.net\.SocketFactory|sun\.misc|java\.lang\.invoke)")),
     ],
     "c": [
-        ("concurrency", re.compile(r"^(?:pthread\.h|threads\.h|stdatomic\.h|atomic|thread|mutex)$")),
-        ("security", re.compile(r"^(?:openssl/|sodium)")),
+        ("concurrency", Lazy(r"^(?:pthread\.h|threads\.h|stdatomic\.h|atomic|thread|mutex)$")),
+        ("security", Lazy(r"^(?:openssl/|sodium)")),
     ],
 }
 
 # Web, ORM, form and UI libraries: the glue code written against them follows their patterns.
 _FRAMEWORKS: dict[str, re.Pattern[str]] = {
-    "python": re.compile(
+    "python": Lazy(
         r"^(?:flask|django|fastapi|starlette|sanic|quart|falcon|bottle|pyramid|litestar|tornado\.web"
         r"|aiohttp\.web|rest_framework|ninja|sqlalchemy|sqlmodel|peewee|tortoise|mongoengine|pymongo"
         r"|alembic|wtforms|flask_\w+|marshmallow|pydantic|graphene|strawberry|streamlit|dash|gradio|click|typer"
         r"|rich|textual)\b"),
-    "js": re.compile(
+    "js": Lazy(
         r"^(?:express|koa|fastify|@nestjs/|next(?:/|$)|nuxt|@remix-run/|react(?:-dom)?(?:/|$)"
         r"|react-router|@tanstack/|react-hook-form|formik|zod$|yup$|@hookform/|vue(?:-router)?$|pinia"
         r"|svelte|@sveltejs/|@angular/|@chakra-ui/|@mui/|@radix-ui/|@headlessui/|lucide-react"
         r"|prisma|@prisma/|typeorm|sequelize|mongoose|drizzle-orm|axios$|swr$|redux|@reduxjs/"
         r"|class-validator|@apollo/|graphql$|styled-components|@emotion/|tailwind|@hotwired/|stimulus$|alpinejs"
         r"|htmx\.org|lit$|@lit/|solid-js|preact|jquery$)"),
-    "go": re.compile(
+    "go": Lazy(
         r"^(?:github\.com/(?:gin-gonic/gin|labstack/echo|gofiber/fiber|go-chi/chi|gorilla/mux"
         r"|jmoiron/sqlx)|gorm\.io/|entgo\.io/)"),
-    "rust": re.compile(r"^(?:actix_web|axum|rocket|warp|diesel|sqlx|sea_orm|leptos|yew|dioxus)\b"),
-    "java": re.compile(
+    "rust": Lazy(r"^(?:actix_web|axum|rocket|warp|diesel|sqlx|sea_orm|leptos|yew|dioxus)\b"),
+    "java": Lazy(
         r"^(?:org\.springframework\.(?:web|stereotype|data|ui|validation|boot|beans|context|cache|"
         r"transaction|format)|jakarta\.(?:persistence|validation|servlet|ws)|javax\.(?:persistence|"
         r"validation|servlet|ws)|lombok|io\.micronaut|io\.quarkus|org\.hibernate|androidx\.compose"
         r"|android\.widget)"),
-    "php": re.compile(r"^(?:Illuminate|Symfony\\Component\\(?:HttpFoundation|Routing|Form)|Doctrine)"),
-    "csharp": re.compile(r"^(?:Microsoft\.AspNetCore|Microsoft\.EntityFrameworkCore|System\.ComponentModel)"),
+    "php": Lazy(r"^(?:Illuminate|Symfony\\Component\\(?:HttpFoundation|Routing|Form)|Doctrine)"),
+    "csharp": Lazy(r"^(?:Microsoft\.AspNetCore|Microsoft\.EntityFrameworkCore|System\.ComponentModel)"),
 }
 
 # Handlers, entities, forms and views written in a framework's pattern: decorators and
 # annotations, route registrations, classes derived from a framework's base classes, and the
 # hooks of the common front-end data libraries.
-_DECORATOR = re.compile(r"@([\w.]+)")
+_DECORATOR = Lazy(r"@([\w.]+)")
 _HANDLER_DECORATORS = frozenset({
     "get", "post", "put", "patch", "delete", "route", "api_route", "websocket", "head", "options",
     "GetMapping", "PostMapping", "PutMapping", "PatchMapping", "DeleteMapping", "RequestMapping",
@@ -313,10 +340,10 @@ _HANDLER_DECORATORS = frozenset({
     "Column", "Id", "login_required", "permission_required", "require_POST", "require_GET",
     "require_http_methods", "receiver", "register", "action", "api_view", "Injectable", "Module",
 })
-_ROUTE_CALL = re.compile(
+_ROUTE_CALL = Lazy(
     r"\.(?:get|post|put|patch|delete|all|route|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE)[ \t]*\(")
-_ROUTE_OWNER = re.compile(r"\b(?:app|router|api|routes?|server|mux|bp|blueprint|r|e|g)$")
-_CLASS_BASES = re.compile(r"class[ \t]+\w+[ \t]*\(([^)\n]*)\)")
+_ROUTE_OWNER = Lazy(r"\b(?:app|router|api|routes?|server|mux|bp|blueprint|r|e|g)$")
+_CLASS_BASES = Lazy(r"class[ \t]+\w+[ \t]*\(([^)\n]*)\)")
 _HANDLER_BASES = frozenset({
     "Model", "ModelForm", "Form", "ModelAdmin", "Serializer", "ModelSerializer", "HyperlinkedModelSerializer",
     "View", "ViewSet", "ModelViewSet", "GenericViewSet", "APIView", "ListView", "DetailView", "CreateView",
@@ -325,7 +352,7 @@ _HANDLER_BASES = frozenset({
     "Schema", "TabularInline", "StackedInline", "AppConfig", "Migration", "Document", "Table",
     "FlaskForm", "Resource", "MethodView", "Feed", "Sitemap", "BaseCommand", "TestCase",
 })
-_FRONTEND_HOOKS = re.compile(r"\b(?:createFileRoute|createRootRoute|useMutation|useQuery|useSuspenseQuery|"
+_FRONTEND_HOOKS = Lazy(r"\b(?:createFileRoute|createRootRoute|useMutation|useQuery|useSuspenseQuery|"
                              r"defineComponent|useForm|createSlice|createApi)[ \t]*[(<]")
 
 
@@ -348,10 +375,10 @@ def _handlers(code: str) -> int:
 
 
 #: Rails and the other Ruby frameworks: classes derived from their bases, and their class macros
-_RUBY_BASES = re.compile(
+_RUBY_BASES = Lazy(
     r"<[ \t]*(?:Application\w*|Active\w+::[\w:]+|Action\w+::[\w:]+|ViewComponent::Base|Sinatra::Base|Grape::API"
     r"|Rails::\w+)\b")
-_RUBY_MACROS = re.compile(
+_RUBY_MACROS = Lazy(
     r"^[ \t]*(?:has_many|has_one|belongs_to|has_and_belongs_to_many|validates?|scope|before_action|after_action"
     r"|around_action|before_save|after_save|after_commit|before_validation|enum|delegate|resources?|get|post)\b",
     re.M)
@@ -367,8 +394,8 @@ _FRONTEND_HINTS = ("createFileRoute", "createRootRoute", "useMutation", "useQuer
                    "defineComponent", "useForm", "createSlice", "createApi")
 
 
-_JSX = re.compile(r"(?:return|=>)[ \t]*\(?\s*<[A-Za-z>]|^[ \t]*</?[A-Z][\w.]*[ \t/>]", re.M)
-_ANGULAR = re.compile(r"@Component\s*\(")
+_JSX = Lazy(r"(?:return|=>)[ \t]*\(?\s*<[A-Za-z>]|^[ \t]*</?[A-Z][\w.]*[ \t/>]", re.M)
+_ANGULAR = Lazy(r"@Component\s*\(")
 
 #: how a test function or case starts, per language family (counted with str.count: no regex)
 _TEST_MARKS = {
@@ -387,31 +414,31 @@ _TEST_MARKS = {
 # A re-export (barrel) or package-marker module: once its import/export blocks (which may span
 # lines) are removed, every line left must be one of these.
 _REEXPORT_BLOCKS = {
-    "python": re.compile(r"\bfrom[ \t]+\S+[ \t]+import[ \t]*\([^)]*\)|__all__[ \t]*[:+]?=[ \t]*[\[(][^\])]*[\])]"),
-    "js": re.compile(r"\b(?:export|import)[ \t]+(?:type[ \t]+)?\{[^{}]*\}(?:[ \t]*from[ \t]*[\"'][^\"'\n]*[\"'])?;?"),
-    "rust": re.compile(r"(?:pub(?:\([\w:]+\))?[ \t]+)?use[ \t]+[\w:]*\{[^;]*\};"),
-    "go": re.compile(r"\bimport[ \t]*\([^)]*\)"),
+    "python": Lazy(r"\bfrom[ \t]+\S+[ \t]+import[ \t]*\([^)]*\)|__all__[ \t]*[:+]?=[ \t]*[\[(][^\])]*[\])]"),
+    "js": Lazy(r"\b(?:export|import)[ \t]+(?:type[ \t]+)?\{[^{}]*\}(?:[ \t]*from[ \t]*[\"'][^\"'\n]*[\"'])?;?"),
+    "rust": Lazy(r"(?:pub(?:\([\w:]+\))?[ \t]+)?use[ \t]+[\w:]*\{[^;]*\};"),
+    "go": Lazy(r"\bimport[ \t]*\([^)]*\)"),
 }
 _REEXPORT_LINE = {
-    "python": re.compile(
+    "python": Lazy(
         r"^(?:from\s+\S+\s+import\s+.*|import\s+.*|__all__\s*[:+]?=.*|__version__\s*[:=].*|if TYPE_CHECKING:"
         r"|try:|except ImportError:|pass|del \w+.*|[\w\"', ]*[,)\]]?)$"),
-    "js": re.compile(
+    "js": Lazy(
         r"^(?:export\s+(?:\*|type\s+\*)(?:\s+as\s+\w+)?\s+from\s+.*|import\s+.*from\s+.*|import\s+['\"].*"
         r"|module\.exports\s*=\s*require\(.*\);?|export\s+default\s+\w+;?|['\"]use strict['\"];?|;)$"),
-    "rust": re.compile(r"^(?:pub(?:\([\w:]+\))?\s+)?(?:use\s+.*;|mod\s+\w+;|extern crate .*)$|^#!?\[.*\]$"),
-    "go": re.compile(r"^(?:package\s+\w+|import\s+.*)$"),
+    "rust": Lazy(r"^(?:pub(?:\([\w:]+\))?\s+)?(?:use\s+.*;|mod\s+\w+;|extern crate .*)$|^#!?\[.*\]$"),
+    "go": Lazy(r"^(?:package\s+\w+|import\s+.*)$"),
 }
 
-_CONFIG_NAME = re.compile(
+_CONFIG_NAME = Lazy(
     r"(?:^|/)(?:[\w.-]+\.config|\.?[\w-]+rc|conf|config|configuration|settings|setup|babel\.config"
     r"|gulpfile|gruntfile|Gruntfile|webpack\.\w+|rollup\.\w+|jest\.\w+|karma\.conf|next-env\.d"
     r"|docusaurus\.config|astro\.config|tailwind\.config|postcss\.config|metro\.config)"
     r"\.(?:js|cjs|mjs|ts|cts|mts|py|rb|json5)$", re.I)
-_CONFIG_BODY = re.compile(
+_CONFIG_BODY = Lazy(
     r"(?:module\.exports\s*=|export\s+default\s+(?:define\w*Config|\{|config\b)|define\w*Config\s*\()")
 
-_LITERAL_TOKEN = re.compile(
+_LITERAL_TOKEN = Lazy(
     r""""[^"\n]*"|'[^'\n]*'|-?0[xX][\da-fA-F]+|-?\d[\d_.eE+-]*|\b(?:true|false|null|None|True|False|nil)\b""")
 
 
@@ -427,18 +454,19 @@ def _mostly_literals(chunk: str) -> bool:
 #: how a program's main function starts (substrings: found at C speed, no regex)
 _MAIN_MARKS = ("void main(", "void Main(", "int main(", "fun main(", "func main()", "fn main(",
                "SpringApplication.run(", "createRoot(", "ReactDOM.render(", ".mount('#", '.mount("#')
-_PY_MAIN = re.compile(r"^if[ \t]+__name__[ \t]*==[ \t]*[\"']__main__[\"']", re.M)
+_PY_MAIN = Lazy(r"^if[ \t]+__name__[ \t]*==[ \t]*[\"']__main__[\"']", re.M)
 #: annotations and interfaces of configuration classes (Spring)
 _CONFIG_MARKS = ("@Configuration", "@ConfigurationProperties", "@EnableCaching", "@SpringBootApplication",
                  "implements RuntimeHintsRegistrar", "implements WebMvcConfigurer")
 _CONFIG_DIRS = frozenset({"settings", "config", "configs", "conf", "configuration", "initializers"})
 _ENTRY_NAMES = frozenset({
-    "__main__.py", "main.go", "main.rs", "main.ts", "main.tsx", "main.js", "main.jsx", "program.cs", "main.kt", "main.swift", "wsgi.py", "asgi.py", "main.dart", "app.module.ts",
+    "__main__.py", "main.go", "main.rs", "main.ts", "main.tsx", "main.js", "main.jsx", "program.cs", "main.kt",
+    "main.swift", "wsgi.py", "asgi.py", "main.dart", "app.module.ts",
     "main.m", "main.c", "main.cpp",
 })
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LEAD = re.compile(r"\n([ \t]+)(?=[^\s)\]}<>.])")
+_WORD = Lazy(r"[A-Za-z_][A-Za-z0-9_]*")
+_LEAD = Lazy(r"\n([ \t]+)(?=[^\s)\]}<>.])")
 
 #: words that open a branch, and words that open a function, per language family
 _BRANCH_WORDS = {
@@ -528,7 +556,8 @@ def file_facts(relpath: str, text: str) -> FileFacts:
     )
 
 
-TEMPLATE_SUFFIXES = _TEMPLATES = (".html", ".htm", ".ejs", ".hbs", ".handlebars", ".jinja", ".jinja2", ".j2", ".njk", ".twig",
+TEMPLATE_SUFFIXES = _TEMPLATES = (
+    ".html", ".htm", ".ejs", ".hbs", ".handlebars", ".jinja", ".jinja2", ".j2", ".njk", ".twig",
               ".erb", ".tmpl", ".tpl", ".mustache", ".liquid", ".pug", ".jade", ".mako", ".cshtml", ".razor")
 _TEMPLATE_SYNTAX = ("{{", "{%", "<%", "th:", "v-if", "v-for", "*ngIf", "*ngFor", "{#")
 _IAC = (".tf", ".hcl")

@@ -85,7 +85,7 @@ def refresh(root: Path, previous: Snapshot | None = None, *, now: float | None =
         except OSError:
             continue
         cached = old.files.get(rel) if old is not None else None
-        if cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size and (
+        if old is not None and cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size and (
                 path.name not in MANIFEST_NAMES or rel in old.manifests):
             snap.files[rel] = cached
             if rel in old.manifests:

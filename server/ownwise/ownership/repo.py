@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .facts import Lazy as _Lazy
+
 __all__ = [
     "History",
     "ImportGraph",
@@ -71,7 +73,8 @@ def list_files(directory: Path) -> list[Path]:
 def list_relpaths(directory: Path) -> list[str]:
     """The files of *directory*: git-tracked ones in a git work tree, else all minus ``.gitignore``d.
 
-    Sorted posix paths relative to *directory*. In a git work tree: tracked and untracked-but-not-ignored files, less the
+    Sorted posix paths relative to *directory*. In a git work tree: tracked and untracked but not
+    ignored files, less the
     ones deleted from the work tree (submodules and symlinks to directories fail to read later
     and are skipped there). Outside git, ``.gitignore`` files are honoured at every level (as
     git does) and the usual tool directories (``node_modules``, ``.venv``, ``.git``) are skipped.
@@ -95,7 +98,7 @@ def list_relpaths(directory: Path) -> list[str]:
         if gi.is_file():
             try:
                 specs.append((here, pathspec.GitIgnoreSpec.from_lines(gi.read_text("utf-8", "replace").splitlines())))
-            except Exception:  # noqa: BLE001 - an unreadable .gitignore ignores nothing
+            except Exception:
                 pass
 
         def ignored(p: Path, is_dir: bool) -> bool:
@@ -129,7 +132,7 @@ _DOC_DIRS = frozenset({"docs", "doc", "documentation", "website", "site"})
 _MANIFESTS = frozenset({"Cargo.toml", "package.json", "pyproject.toml", "setup.py", "setup.cfg", "go.mod",
                         "pom.xml", "build.gradle", "build.gradle.kts", "composer.json", "Gemfile", "mix.exs",
                         "pubspec.yaml", "Package.swift", "CMakeLists.txt", "meson.build"})
-_LICENCE = re.compile(r"^(?:licen[cs]e|copying|copyright)(?:[.-]\w+)*$", re.I)
+_LICENCE = _Lazy(r"^(?:licen[cs]e|copying|copyright)(?:[.-]\w+)*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ class Place:
     why: str  # e.g. "copied in: src/blib2to3/ has its own licence"
 
 
-class _Places:
+class Places:
     def __init__(self, relpaths: Iterable[str], read: Mapping[str, str] | None = None) -> None:
         self.licensed: set[str] = set()  # directories (not the root) with their own licence
         self.ui_kits: dict[str, str] = {}  # directory -> its components.json
@@ -201,8 +204,8 @@ def _shadcn_ui_dir(base: str, text: str) -> str | None:
 # Fan-in: the workspace's import graph
 
 _JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte", ".d.ts")
-_CARGO_NAME = re.compile(r'^\s*name\s*=\s*"([^"]+)"', re.M)
-_GO_MODULE = re.compile(r"^\s*module\s+(\S+)", re.M)
+_CARGO_NAME = _Lazy(r'^\s*name\s*=\s*"([^"]+)"', re.M)
+_GO_MODULE = _Lazy(r"^\s*module\s+(\S+)", re.M)
 
 
 class ImportGraph:
@@ -457,7 +460,7 @@ def read_history(root: Path, *, days: int = 365, since_commit: str | None = None
 class RepoFacts:
     """The repository's evidence about each of its files (see the module docstring)."""
 
-    places: _Places
+    places: Places
     graph: ImportGraph
     history: History | None = None
 
@@ -465,7 +468,7 @@ class RepoFacts:
     def build(cls, relpaths: Iterable[str], manifests: Mapping[str, str] | None = None,
               history: History | None = None) -> RepoFacts:
         rels = list(relpaths)
-        return cls(_Places(rels, manifests), ImportGraph(rels, manifests), history)
+        return cls(Places(rels, manifests), ImportGraph(rels, manifests), history)
 
     def place(self, rel: str) -> Place | None:
         return self.places.place(rel)

@@ -96,7 +96,7 @@ def scan_workspace(root: Path, files: Iterable[Path] | None = None, *, history: 
         # the workers are forked before any thread of ours exists; git runs while they read
         try:
             parts = _in_processes([pairs[i::n] for i in range(n)], lambda: read_history(root) if history else None)
-        except Exception:  # noqa: BLE001 - no processes here (a sandbox, a frozen app): read them here
+        except Exception:
             parts = None
         if parts is not None:
             parts, hist = parts

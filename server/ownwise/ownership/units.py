@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .facts import FileFacts, file_facts, language_of
+from .facts import Lazy as _Lazy
 
 __all__ = ["UNIT_BRANCHES", "UNIT_HARD_BRANCHES", "Unit", "enclosing_unit", "unit_verdict"]
 
@@ -30,9 +31,10 @@ UNIT_BRANCHES = 10
 #: ... or this many, when it uses a hard-domain import (concurrency, parsing, numerical, low-level)
 UNIT_HARD_BRANCHES = 4
 
-_PY_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)")
-_C_SIGNATURE = re.compile(
-    r"\bfunction\b[ \t]*\*?[ \t]*(\w*)|\bfunc\b[ \t]*(?:\([^)]*\)[ \t]*)?(\w+)|\bfn[ \t]+(\w+)|\bfun[ \t]+(?:[\w.<>]+\.)?(\w+)"
+_PY_DEF = _Lazy(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)")
+_C_SIGNATURE = _Lazy(
+    r"\bfunction\b[ \t]*\*?[ \t]*(\w*)|\bfunc\b[ \t]*(?:\([^)]*\)[ \t]*)?(\w+)|\bfn[ \t]+(\w+)"
+    r"|\bfun[ \t]+(?:[\w.<>]+\.)?(\w+)"
     r"|(\w+)[ \t]*=[ \t]*(?:async[ \t]*)?(?:\([^)]*\)|\w+)[ \t]*=>"
     r"|^[ \t]*(?:(?:public|private|protected|internal|static|final|override|async|export|default|virtual|abstract"
     r"|synchronized|suspend|open|inline)[ \t]+)*(?:[\w<>\[\],.?]+[ \t]+)?(\w+)[ \t]*\([^;]*\)[ \t]*(?:[:\->][^{;]*)?\{")

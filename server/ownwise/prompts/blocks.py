@@ -41,6 +41,8 @@ class Block:
     events: frozenset[str]  # event ids of the AI ranges merged into it
     kinds: tuple[str, ...]  # distinct kinds, in order of first appearance
     sources: tuple[str, ...]  # distinct non-None sources, in order of first appearance
+    #: why the block is asked about as core in a file that is not (the function around it is core)
+    class_reason: str = ""
 
     @property
     def lines(self) -> int:

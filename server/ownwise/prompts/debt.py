@@ -10,7 +10,7 @@ is imported on first use (start-up). Pure Python over the store (no protocol).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..attribution.document import column_of
@@ -60,6 +60,8 @@ class ExplanationDebt:
         self._explained: dict[str, tuple[set[str], set[str]]] = {}
         #: AI blocks of documents closed during the running session, captured at close (uri -> blocks)
         self._closed: dict[int, dict[str, list[Block]]] = {}
+        #: (uri, revision, start, end) -> why the function around a block is core ("": it is not)
+        self._units: dict[tuple[str, int, int, int], str] = {}
         self._service: PromptService | None = None
 
     @property
@@ -79,9 +81,31 @@ class ExplanationDebt:
         self.generation += 1
 
     def _blocks(self, uri: str, st: DocState, events: set[str] | None) -> list[Block]:
+        """The AI blocks of a document, each with its class: its file's, or core when the function
+        around it is core (ownership/units.py) in a file that is not."""
         _, rel = st.where
-        return merge_blocks(uri, rel, st.decision.cls.value, st.doc.ranges(), st.doc.lines,
-                            events=events, include_suspected=self.settings.attribution.suspected_counts_as_ai)
+        blocks = merge_blocks(uri, rel, st.decision.cls.value, st.doc.ranges(), st.doc.lines,
+                              events=events, include_suspected=self.settings.attribution.suspected_counts_as_ai)
+        if st.decision.cls is OwnershipClass.CORE or st.decision.source == "override":
+            return blocks  # a core file needs nothing more; a class set by hand is the user's word
+        return [self._block_class(st, b) for b in blocks]
+
+    def _block_class(self, st: DocState, b: Block) -> Block:
+        key = (st.doc.uri, st.doc.revision, b.start_line, b.end_line)
+        hit = self._units.get(key)
+        if hit is None:
+            from ..ownership.units import unit_verdict
+
+            unit = unit_verdict(st.where[1], st.doc.lines, b.start_line, b.end_line, st.facts)
+            hit = unit.why if unit is not None and unit.core else ""
+            if len(self._units) > 512:
+                self._units.clear()
+            self._units[key] = hit
+        if not hit:
+            return b
+        return replace(b, ownership_class=OwnershipClass.CORE.value,
+                       class_reason=f"This block is in a {b.ownership_class} file, but {hit}; it is asked about "
+                                    "as core.")
 
     # ------------------------------------------------------------ sessions
     def keep_closed(self, uri: str, st: DocState, s: Session | None) -> None:
@@ -200,13 +224,15 @@ class ExplanationDebt:
         self.generation += 1
 
     def debt(self, uri: str) -> list[DebtBlock]:
-        """Unexplained (or can't-explain) AI blocks of a core file, for diagnostics."""
+        """Unexplained (or can't-explain) core AI blocks (of a core file, or in a core function), for diagnostics."""
         st = self.documents.docs.get(uri)
-        if st is None or st.decision.cls is not OwnershipClass.CORE or self.documents.is_secret(st.path):
+        if st is None or self.documents.is_secret(st.path) or not any(st.doc.counts.values()):
             return []
         done, cannot = self.explained(uri)
         out = []
         for b in self._blocks(uri, st, None):
+            if b.ownership_class != OwnershipClass.CORE.value:
+                continue
             if b.lines < self.settings.prompts.min_lines or b.events <= done:
                 continue
             last = st.doc.lines[b.end_line].rstrip("\r\n")

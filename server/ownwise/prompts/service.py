@@ -85,7 +85,9 @@ def make_prompts(session_id: int | None, blocks: Sequence[tuple[Block, str | Non
             uri=block.uri, start_line=block.start_line, end_line=block.end_line,
             lines=block.lines, code=block.code, code_hash=code_hash(block.code),
             language_id=language_id, events=sorted(block.events), kinds=list(block.kinds),
-            sources=list(block.sources), question=QUESTIONS[kind], parent_id=parent_id,
+            sources=list(block.sources),
+            question=f"{block.class_reason} {QUESTIONS[kind]}" if block.class_reason else QUESTIONS[kind],
+            parent_id=parent_id,
             created_at=at, updated_at=at,
         ))
     return out

@@ -255,6 +255,14 @@ def m009_agent_snapshots_used(db: Database) -> None:
     db.table("agent_snapshots").add_column("used_at", str)
 
 
+@MIGRATIONS()
+def m010_workspace_evidence(db: Database) -> None:
+    # the Ownership Matrix's repository evidence per workspace root (file imports, git history):
+    # a cache, read again from the files and git whenever it is missing; never exported
+    db.table("workspace_evidence").create(
+        {"root": str, "head": str, "snapshot": str, "updated_at": str}, pk="root", not_null={"snapshot"})
+
+
 def _secure_dir(path: Path, owned: bool) -> list[str]:
     notes: list[str] = []
     if not path.exists():

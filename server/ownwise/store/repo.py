@@ -151,6 +151,23 @@ class Store:
         return Snapshot(uri=row["uri"], text_hash=row["text_hash"], ranges=ranges,
                         updated_at=row["updated_at"])
 
+    # ------------------------------------------------------ workspace evidence
+    def workspace_evidence(self, root: str) -> Any:
+        """The cached repository evidence of a workspace root (JSON), or None."""
+        row = next(self.db.table("workspace_evidence").rows_where("root = ?", [root]), None)
+        if row is None:
+            return None
+        try:
+            return json.loads(row["snapshot"])
+        except ValueError:
+            return None  # a damaged cache is read again from the files
+
+    def save_workspace_evidence(self, root: str, head: str | None, snapshot: Any) -> None:
+        with self.atomic():
+            self.db.table("workspace_evidence").upsert(
+                {"root": root, "head": head, "snapshot": json.dumps(snapshot, separators=(",", ":")),
+                 "updated_at": iso(self.now())}, pk="root")
+
     # ------------------------------------------------------------------ kv
     def put(self, key: str, value: Any) -> None:
         self.db.table("kv").upsert({"key": key, "value": json.dumps(value), "updated_at": iso(self.now())}, pk="key")
