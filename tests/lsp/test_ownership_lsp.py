@@ -50,7 +50,8 @@ async def test_the_class_and_its_evidence_reach_file_info_and_status_and_the_rep
         info = await s.file_info(uri)
         assert (info["ownershipClass"], info["rule"]) == ("core", "core: imported by 8 files, 4 branch points")
         closed = await s.file_info(s.uri("pkg/user1.py"))  # not open: read from the disk
-        assert (closed["ownershipClass"], closed["rule"]) == ("transient", "transient: tiny (2 lines of code, no logic)")
+        assert (closed["ownershipClass"], closed["rule"]) == (
+            "transient", "transient: tiny (2 lines of code, no logic)")
 
         # typing changes nothing until the save; the save reads the text again
         other = s.open("pkg/user0.py", "from .engine import work\nX = work(0)\n")
