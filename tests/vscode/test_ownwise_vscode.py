@@ -68,11 +68,17 @@ def user_settings(server) -> dict:
         return {}
 
 
+#: a module whose own evidence makes it core (30 branch points), ending where the AI completes
+ENGINE = ('"""The scoring engine."""\n\n\ndef score(rows):\n    total = 0\n    for row in rows:\n'
+          + "".join(f"        if row == {i}:\n            total += {i}\n" for i in range(29))
+          + "    return total\n\n\ndef total(items):\n")
+
+
 def start(tmp_path, extra_settings=None):
     """A workspace with a core file, the database path, user settings and the environment."""
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
-    (ws / "src" / "engine.py").write_text("def total(items):\n")
+    (ws / "src" / "engine.py").write_text(ENGINE)
     db = tmp_path / "data" / "ownwise.db"
     settings = {"ownwise.server.pythonPath": PY, "ownwise.prompts.minLines": 1,
                 "editor.inlineSuggest.enabled": True, **(extra_settings or {})}
@@ -96,6 +102,13 @@ def test_tab_accept_paste_and_undo_are_attributed_exactly(tmp_path, code_server,
         open_file(page, "engine.py")
         until(lambda: "core" in status_text(page), 60, "status bar shows the file's class")
         screenshot(page, "ownwise-1-status-core")
+        # the tooltip says why: the evidence the server read from the file
+        page.locator('.statusbar-item[id*="ownwise.status"]').hover()
+        hover = page.locator(".workbench-hover, .monaco-hover").filter(has_text="this file is core")
+        until(lambda: hover.count() and "Why: core: 30 branch points" in hover.first.inner_text(), 15,
+              "the status tooltip names the evidence")
+        screenshot(page, "ownwise-1b-status-tooltip-evidence")
+        page.mouse.move(5, 5)
 
         accept_ai(page)
         until(lambda: "1 AI" in status_text(page), 15, "status bar counts the AI line")
