@@ -38,6 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
+#: settings of a machine scope (package.json "scope": "machine" or "machine-overridable"): also written
+#: to the remote machine's settings, where a remote window (code-server) reads them
+MACHINE_SETTINGS = frozenset({"ownwise.server.pythonPath"})
+
 # Written to every code-server's User/settings.json; the test's user_settings go on top.
 BASE_SETTINGS: dict = {
     "security.workspace.trust.enabled": False,
@@ -267,6 +271,13 @@ def start_code_server(tools: VSCodeTools, workspace: Path, vsix_files: Sequence[
     if not (keep_settings and settings_file.exists()):  # keep_settings: a restart after a "crash"
         settings = {**BASE_SETTINGS, **(user_settings or {})}
         settings_file.write_text(json.dumps(settings, indent=2))
+        # code-server is a remote window: settings of "machine" scopes (ownwise.server.pythonPath) are
+        # read from the machine's settings, not the user's; without this every test built the
+        # extension's private environment from PyPI (~30 s each)
+        machine = {k: v for k, v in settings.items() if k in MACHINE_SETTINGS}
+        if machine:
+            (user_dir / "Machine").mkdir(parents=True, exist_ok=True)
+            (user_dir / "Machine" / "settings.json").write_text(json.dumps(machine, indent=2))
 
     log_path = base_dir / "code-server.log"
     config = base_dir / "code-server-config.yaml"
