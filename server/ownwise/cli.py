@@ -47,16 +47,26 @@ def cmd_classify(args) -> int:
     except MissingPaths as exc:
         sys.stderr.write(f"ownwise classify: no such file or directory: {', '.join(exc.missing)}\n")
         return 2
+    from .ownership import Classifier
+    from .ownership.evidence import MODEL, with_threshold
+
     overrides: dict[str, str] = {}
+    classifier = Classifier()
     try:
         store, _ = _store(args)
         overrides = store.overrides()
+        # the editor's settings as last seen: its core threshold applies here too
+        from .settings import parse_settings
+
+        saved, _errors = parse_settings(store.get("settings"))
+        classifier.model = with_threshold(MODEL, saved.ownership.evidence.core_threshold)
     except StoreError as exc:
         sys.stderr.write(f"ownwise classify: warning: per-file overrides not read: {exc}\n")
+
     def config_error(e) -> None:
         sys.stderr.write(f"ownwise classify: config error: {e} (its rules are ignored)\n")
 
-    items = classify_paths(files, overrides=overrides, on_config_error=config_error)
+    items = classify_paths(files, overrides=overrides, on_config_error=config_error, classifier=classifier)
     out = sys.stdout
     if args.format == "json":
         # one object per line: readable, and json's C encoder only runs without indent
@@ -72,7 +82,8 @@ def cmd_classify(args) -> int:
         d = i.decision
         if args.explain:
             out.write(f"{i.shown}\t{d.cls.value}\n")
-            lines = explain_lines(d) if d.source == "evidence" else [f"{d.cls.value}: {d.rule} ({d.source})"]
+            lines = (explain_lines(d, classifier.model) if d.source == "evidence"
+                     else [f"{d.cls.value}: {d.rule} ({d.source})"])
             out.write("".join(f"    {ln}\n" for ln in lines))
         else:
             out.write(f"{i.shown}\t{d.cls.value}\t{d.rule}\n")

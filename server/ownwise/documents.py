@@ -31,7 +31,7 @@ from .ownership import (
     load_workspace_rules,
     rules_from_settings,
 )
-from .ownership.evidence import Evidence
+from .ownership.evidence import MODEL, Evidence, with_threshold
 from .ownership.facts import FileFacts, file_facts
 from .ownership.index import RepoIndex
 from .ownership.repo import Places
@@ -95,6 +95,7 @@ class Documents:
         self._secret_spec = self._compile_secrets()
         rules, errors = rules_from_settings(settings.ownership.rules)
         self.classifier.set_settings_rules(rules)
+        self.classifier.model = with_threshold(MODEL, settings.ownership.evidence.core_threshold)
         self.reclassify()
         return errors
 

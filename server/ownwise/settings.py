@@ -33,8 +33,14 @@ class AttributionSettings(_Model):
     hint_window_seconds: float = Field(2.0, gt=0, le=60)
 
 
+class EvidenceSettings(_Model):
+    #: the evidence score at or above which a file is core (docs/ownership.md): raise it to call fewer core
+    core_threshold: float = Field(0.0, ge=-10, le=10)
+
+
 class OwnershipSettings(_Model):
     rules: list[dict[str, Any]] = Field(default_factory=list)
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
 
 
 PromptPolicy = Literal["none", "recall", "explain"]

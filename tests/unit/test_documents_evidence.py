@@ -142,3 +142,16 @@ def test_an_ai_block_in_a_core_function_of_a_crud_file_is_asked_about_counted_an
     rows = sqlite3.connect(tmp_path / "data" / "ownwise.db").execute(
         "select ownership_class from edits where ai = 1").fetchall()
     assert rows == [("core",)]
+
+
+def test_the_core_threshold_setting_moves_the_line(tmp_path: Path, ws: Path) -> None:
+    from ownwise.settings import parse_settings
+
+    docs = _docs(tmp_path, ws)
+    uri = (ws / "pkg" / "big.py").as_uri()
+    st = docs.open(uri, _branchy(40), 1)
+    assert st is not None and st.decision.cls.value == "core" and st.decision.score is not None
+    settings, errors = parse_settings({"ownership": {"evidence": {"coreThreshold": st.decision.score + 0.5}}})
+    assert not errors
+    docs.apply_settings(settings)
+    assert st.decision.cls.value == "repeatable"
