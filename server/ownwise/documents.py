@@ -16,7 +16,9 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 import pathspec
@@ -33,9 +35,11 @@ from .ownership import (
 )
 from .ownership.evidence import MODEL, Evidence, with_threshold
 from .ownership.facts import FileFacts, file_facts
-from .ownership.index import RepoIndex
-from .ownership.repo import Places
 from .settings import Settings
+
+if TYPE_CHECKING:  # the repository's evidence is imported when it arrives, not at start-up
+    from .ownership.index import RepoIndex
+    from .ownership.repo import Places
 
 log = logging.getLogger("ownwise.documents")
 
@@ -183,7 +187,7 @@ class Documents:
         index = self.indexes.get(Path(root)) if root is not None else None
         if index is not None:
             return index.evidence(rel, facts)
-        return Evidence(facts, _PLACES.place(rel))
+        return Evidence(facts, _places().place(rel))
 
     # ------------------------------------------------ repository evidence
     def apply_index(self, root: Path, index: RepoIndex) -> list[str]:
@@ -285,8 +289,12 @@ class Documents:
             return []  # the file is gone: so is the code
 
 
-#: where a file sits, by directory names only (before a workspace's file list is known)
-_PLACES = Places(())
+@lru_cache(maxsize=1)
+def _places() -> Places:
+    """Where a file sits, by directory names only (before a workspace's file list is known)."""
+    from .ownership.repo import Places
+
+    return Places(())
 
 
 def _facts_from_disk(path: Path, rel: str) -> FileFacts | None:

@@ -26,9 +26,12 @@ from __future__ import annotations
 import math
 import posixpath
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .facts import FileFacts, is_entry_point
-from .repo import Place
+
+if TYPE_CHECKING:  # repo.py (subprocess, git) stays off the server's start-up path
+    from .repo import Place
 
 __all__ = ["MODEL", "Evidence", "Model", "Signal", "Verdict", "judge", "plural", "trivial"]
 
