@@ -252,7 +252,8 @@ def _glue_kind(facts: FileFacts) -> str:
     for word, kind in (("model", "data models"), ("entit", "entities"), ("schema", "schemas"),
                        ("serializer", "serializers"), ("route", "CRUD routes"), ("view", "views"),
                        ("controller", "controllers"), ("form", "forms"), ("admin", "admin glue"),
-                       ("repositor", "a repository"), ("crud", "CRUD"), ("page", "a page")):
+                       ("repositor", "a repository"), ("crud", "CRUD"), ("page", "a page"),
+                       ("api/", "API routes"), ("endpoint", "API routes"), ("handler", "handlers")):
         if word in name:
             return kind
     return "framework glue"
