@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.samples import branchy
+
 from .conftest import eventually, ownwise
-
-
-def _branchy(n: int) -> str:
-    return "def work(x):\n    y = 0\n" + "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(n)) + \
-        "    return y\n"
 
 
 @pytest.fixture
@@ -24,7 +21,7 @@ def repo(tmp_path: Path) -> Path:
     ws = tmp_path / "repo"
     (ws / "pkg").mkdir(parents=True)
     (ws / "pkg" / "__init__.py").write_text("")
-    (ws / "pkg" / "engine.py").write_text(_branchy(4))
+    (ws / "pkg" / "engine.py").write_text(branchy(4))
     for i in range(8):
         (ws / "pkg" / f"user{i}.py").write_text(f"from .engine import work\nX = work({i})\n")
     (ws / "app" / "items").mkdir(parents=True)
@@ -39,7 +36,7 @@ def repo(tmp_path: Path) -> Path:
 
 async def test_the_class_and_its_evidence_reach_file_info_and_status_and_the_repository_moves_them(repo, db):
     async with ownwise(repo, db) as s:
-        uri = s.open("pkg/engine.py", _branchy(4))
+        uri = s.open("pkg/engine.py", branchy(4))
         info = await s.file_info(uri)
         # at first, before the repository's evidence is read, or already with it
         assert info["ownershipClass"] in ("repeatable", "core")
@@ -55,7 +52,7 @@ async def test_the_class_and_its_evidence_reach_file_info_and_status_and_the_rep
 
         # typing changes nothing until the save; the save reads the text again
         other = s.open("pkg/user0.py", "from .engine import work\nX = work(0)\n")
-        s.replace_all(other, _branchy(40))
+        s.replace_all(other, branchy(40))
         assert (await s.file_info(other))["ownershipClass"] == "transient"
         s.did_save(other)
         await eventually(lambda: any(st["uri"] == other and st["ownershipClass"] == "core" for st in s.statuses))

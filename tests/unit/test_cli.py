@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ownwise.store import EditRecord, Store
+from tests.samples import branchy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,11 +22,6 @@ def run(args, db, cwd=None):
                           capture_output=True, text=True, timeout=60)
 
 
-def _branchy(n: int) -> str:
-    body = "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(n))
-    return "def work(x):\n    y = 0\n" + body + "    return y\n"
-
-
 def test_classify_prints_class_and_rule_with_file_and_line(tmp_path):
     ws = tmp_path / "ws"
     (ws / "src" / "legacy").mkdir(parents=True)
@@ -34,7 +30,7 @@ def test_classify_prints_class_and_rule_with_file_and_line(tmp_path):
     (ws / ".ownwise.toml").write_text('# rules\n[[ownership.rules]]\nglob = "src/legacy/**"\nclass = "transient"\n')
     files = [ws / "src" / "legacy" / "old.py", ws / "src" / "engine.py", ws / "tests" / "test_x.py"]
     for f in files:
-        f.write_text(_branchy(30))
+        f.write_text(branchy(30))
     r = run(["classify", *map(str, files)], tmp_path / "o.db")
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
@@ -48,7 +44,7 @@ def test_classify_reports_a_broken_config_and_uses_the_defaults(tmp_path):
     ws = tmp_path / "ws"
     (ws / "src").mkdir(parents=True)
     (ws / ".ownwise.toml").write_text('[[ownership.rules]]\nglob = "src/**"\nclass = "important"\n')
-    (ws / "src" / "a.py").write_text(_branchy(30))
+    (ws / "src" / "a.py").write_text(branchy(30))
     r = run(["classify", str(ws / "src" / "a.py")], tmp_path / "o.db")
     assert r.returncode == 0
     assert ".ownwise.toml:3" in r.stderr and "important" in r.stderr
@@ -68,9 +64,9 @@ def test_classify_a_directory_lists_its_git_files_literally_with_counts_and_form
     ws = _git_tree(tmp_path / "ws", {
         ".gitignore": "out/\n",
         "app/[slug]/page.tsx": "export default function Page() {\n  return (<div>hi</div>)\n}\n",
-        "lib/engine.py": _branchy(30),
+        "lib/engine.py": branchy(30),
         "README.md": "# x\n",
-        "out/junk.py": _branchy(30),
+        "out/junk.py": branchy(30),
     })
     r = run(["classify", str(ws)], tmp_path / "o.db", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -16,6 +16,7 @@ from ownwise.documents import Documents
 from ownwise.engine import Engine
 from ownwise.ownership.index import RepoIndex, refresh
 from ownwise.settings import Settings
+from tests.samples import branchy
 from tests.unit.test_sessions_prompts import Clock
 
 ROUTES = '''\
@@ -42,17 +43,12 @@ def authenticate(given, stored):
 CHECK = "    return hmac.compare_digest(given, stored)\n"
 
 
-def _branchy(n: int) -> str:
-    return "def work(x):\n    y = 0\n" + "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(n)) + \
-        "    return y\n"
-
-
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     (root / "pkg").mkdir(parents=True)
     (root / "pkg" / "__init__.py").write_text("")
-    (root / "pkg" / "engine.py").write_text(_branchy(4))
+    (root / "pkg" / "engine.py").write_text(branchy(4))
     for i in range(8):
         (root / "pkg" / f"user{i}.py").write_text("from .engine import work\n")
     subprocess.run(["git", "init", "-q", str(root)], check=True)
@@ -69,7 +65,7 @@ def test_a_document_is_classified_from_its_text_and_again_when_its_repository_s_
         tmp_path: Path, ws: Path) -> None:
     docs = _docs(tmp_path, ws)
     uri = (ws / "pkg" / "engine.py").as_uri()
-    st = docs.open(uri, _branchy(4), 1)
+    st = docs.open(uri, branchy(4), 1)
     assert st is not None and st.decision.source == "evidence"
     assert st.decision.cls.value == "repeatable"  # 4 branch points, nobody known to import it yet
     changed = docs.apply_index(ws, RepoIndex(refresh(ws)))
@@ -82,11 +78,11 @@ def test_a_save_reads_the_text_again_and_moves_fan_in(tmp_path: Path, ws: Path) 
     docs.apply_index(ws, RepoIndex(refresh(ws)))
     engine_uri = (ws / "pkg" / "engine.py").as_uri()
     user_uri = (ws / "pkg" / "user0.py").as_uri()
-    engine = docs.open(engine_uri, _branchy(4), 1)
+    engine = docs.open(engine_uri, branchy(4), 1)
     user = docs.open(user_uri, "from .engine import work\n", 1)
     assert engine is not None and user is not None and engine.decision.cls.value == "core"
     # typing changes nothing until the save
-    user.doc.apply([Change(_branchy(20), 0, 0, 1, 0)], None, None, version=2)
+    user.doc.apply([Change(branchy(20), 0, 0, 1, 0)], None, None, version=2)
     assert user.decision.cls.value == "transient"
     changed = docs.saved(user_uri)
     assert user_uri in changed and user.decision.cls.value == "core"  # 20 branch points of its own now
@@ -94,7 +90,7 @@ def test_a_save_reads_the_text_again_and_moves_fan_in(tmp_path: Path, ws: Path) 
 
 
 def test_a_closed_file_is_classified_from_the_disk(tmp_path: Path, ws: Path) -> None:
-    (ws / "pkg" / "big.py").write_text(_branchy(40))
+    (ws / "pkg" / "big.py").write_text(branchy(40))
     docs = _docs(tmp_path, ws)
     d = docs.classify_path(ws / "pkg" / "big.py")
     assert (d.cls.value, d.source) == ("core", "evidence")
@@ -149,7 +145,7 @@ def test_the_core_threshold_setting_moves_the_line(tmp_path: Path, ws: Path) -> 
 
     docs = _docs(tmp_path, ws)
     uri = (ws / "pkg" / "big.py").as_uri()
-    st = docs.open(uri, _branchy(40), 1)
+    st = docs.open(uri, branchy(40), 1)
     assert st is not None and st.decision.cls.value == "core" and st.decision.score is not None
     settings, errors = parse_settings({"ownership": {"evidence": {"coreThreshold": st.decision.score + 0.5}}})
     assert not errors

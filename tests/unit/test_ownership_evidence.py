@@ -16,6 +16,7 @@ from ownwise.ownership.evidence import MODEL, Evidence, judge, plural
 from ownwise.ownership.facts import file_facts
 from ownwise.ownership.repo import ImportGraph, list_files, read_history
 from ownwise.ownership.scan import read_text, scan_workspace
+from tests.samples import branchy
 
 T, R, C = "transient", "repeatable", "core"
 
@@ -40,12 +41,6 @@ def _git(root: Path, *args: str) -> None:
 def classes(root: Path) -> dict[str, tuple[str, str]]:
     items = classify_paths(expand([str(root)]))
     return {i.path.relative_to(root).as_posix(): (i.decision.cls.value, i.decision.rule) for i in items}
-
-
-def branchy(name: str = "work", n: int = 12) -> str:
-    """A Python function with n branch points."""
-    body = "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(n))
-    return f"def {name}(x):\n    y = 0\n{body}    return y\n"
 
 
 # --------------------------------------------------------------------------
@@ -183,14 +178,14 @@ def test_crud_confirmed_by_content_and_a_framework_s_own_views_are_not_crud(tmp_
               + "".join(f"@router.get('/items/{i}')\ndef read_{i}():\n    return Item.get({i})\n\n" for i in range(4)))
     # a web framework's own view machinery: it imports itself, not a framework; it branches a lot
     views = ("from .globals import request\nfrom . import typing as ft\n\n"
-             + branchy("dispatch_request", 20) + branchy("as_view", 12))
+             + branchy(20, "dispatch_request") + branchy(12, "as_view"))
     got = classes(tree(tmp_path, {
         "app/api/routes/items.py": routes,
         "app/models.py": "from sqlmodel import SQLModel, Field\n\nclass Item(SQLModel, table=True):\n"
                          "    id: int = Field(primary_key=True)\n    name: str\n    price: float\n"
                          "    owner: str\n    tags: str\n    note: str\n",
         "src/flask/views.py": views,
-        "src/flask/app.py": "from .views import View\nfrom .globals import request\n" + branchy("run", 30),
+        "src/flask/app.py": "from .views import View\nfrom .globals import request\n" + branchy(30, "run"),
         "src/flask/globals.py": "request = None\n",
     }))
     assert got["app/api/routes/items.py"] == (R, "repeatable: CRUD routes (imports fastapi, 4 handlers, "
@@ -330,7 +325,7 @@ def test_read_text_skips_binary_and_bounds_what_it_reads(tmp_path: Path) -> None
 
 
 def test_scanning_in_processes_gives_the_same_facts(tmp_path: Path) -> None:
-    root = tree(tmp_path, {f"p{i % 7}/m{i}.py": branchy(f"f{i}", i % 9) for i in range(40)})
+    root = tree(tmp_path, {f"p{i % 7}/m{i}.py": branchy(i % 9, f"f{i}") for i in range(40)})
     one = scan_workspace(root, workers=1)
     two = scan_workspace(root, workers=2)
     assert one.facts == two.facts and list(one.facts) == list(two.facts)
