@@ -36,6 +36,8 @@ log = logging.getLogger("ownwise.ownership")
 
 #: history older than this is read again in full (the "last year" window slides)
 HISTORY_MAX_AGE = 7 * 86400.0
+#: above this many files, a workspace's imports are not read in the background (fan-in unknown)
+MAX_FILES = 50_000
 #: a snapshot keeps the text of these small files (the import graph needs module and crate names)
 _MANIFEST_MAX = 64 * 1024
 
@@ -78,7 +80,12 @@ def refresh(root: Path, previous: Snapshot | None = None, *, now: float | None =
     old = previous if previous is not None and previous.root == str(root) else None
     snap = Snapshot(root=str(root))
     read = reused = 0
-    for path in list_files(root):
+    paths = list_files(root)
+    if len(paths) > MAX_FILES:
+        # a huge tree (a monorepo opened whole): places and history, but no import scan of it all
+        log.info("workspace %s has %d files (over %d): its imports are not read, fan-in stays unknown",
+                 root, len(paths), MAX_FILES)
+    for path in paths:
         rel = path.relative_to(root).as_posix()
         try:
             st = path.stat()
@@ -93,7 +100,7 @@ def refresh(root: Path, previous: Snapshot | None = None, *, now: float | None =
             reused += 1
             continue
         imports: list[str] = []
-        if language_of(rel) or path.name in MANIFEST_NAMES:
+        if (language_of(rel) and len(paths) <= MAX_FILES) or path.name in MANIFEST_NAMES:
             text = _read(path)
             if text is not None:
                 imports = list(imports_of(rel, text))
