@@ -9,7 +9,8 @@ Where the line goes:
 - a hook written by the pre-commit framework: ``<hook>.legacy``, which pre-commit runs first;
 - an existing hook of anything else: right after its ``#!`` line, leaving the rest as it was.
 
-The line starts ownwise in the background with nothing attached (so the commit never waits for it)
+The line starts ownwise in the background with nothing attached and at a lower priority (so the
+commit never waits for it, nor shares the processor with it on equal terms)
 and only when that ownwise is still there (so a deleted ownwise never makes a hook fail);
 post-rewrite's stdin is kept for the rest of the hook. Nothing is written to any git config.
 """
@@ -44,10 +45,11 @@ def block(launcher: Launcher, hook: str) -> str:
     if hook == "post-rewrite":
         body = (f"if {guard} && __ownwise_in=$(mktemp \"${{TMPDIR:-/tmp}}/ownwise-rewrite.XXXXXX\" 2>/dev/null) "
                 f"&& cat > \"$__ownwise_in\" && exec < \"$__ownwise_in\"; then\n"
-                f"  ({run} trace hook post-rewrite \"$1\" --input \"$__ownwise_in\" </dev/null >/dev/null 2>&1 &)\n"
+                f"  (nice -n 10 {run} trace hook post-rewrite \"$1\" --input \"$__ownwise_in\" "
+                f"</dev/null >/dev/null 2>&1 &)\n"
                 f"fi")
     else:
-        body = f"if {guard}; then\n  ({run} trace hook {hook} </dev/null >/dev/null 2>&1 &)\nfi"
+        body = f"if {guard}; then\n  (nice -n 10 {run} trace hook {hook} </dev/null >/dev/null 2>&1 &)\nfi"
     return f"{BEGIN}\n{body}\n{END}\n"
 
 
