@@ -9,7 +9,9 @@ Runs, one after the other (never in parallel: they would disturb each other):
    edit row (the database is kept in ``~/.cache/ownwise-bench/`` and reused);
 4. ``bench_classify.py`` — ``ownwise classify`` over a 5,000-file repository (Django's source
    distribution from PyPI, committed to git once in ``~/.cache/ownwise-bench/``) against reading
-   every file.
+   every file;
+5. ``bench_commit.py`` — ``git commit`` with ``ownwise git install-hook`` and with a running server
+   watching the repository, against ``git commit`` alone (nothing ownwise does may make a commit wait).
 
 Then prints one table: measure, ownwise, baseline, ratio or difference, goal, met. Nothing asserts;
 the exit status is 1 only when a benchmark itself failed. Figures: docs/performance.md.
@@ -72,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             print(classify.stderr)
             failed.append("bench_classify")
 
+        commit = subprocess.run([sys.executable, str(HERE / "bench_commit.py"), "--json",
+                                 "--runs", "8" if args.quick else "20"], cwd=HERE.parent, capture_output=True,
+                                text=True)
+        print("\n=== commit: bench_commit.py --json", flush=True)
+        if commit.returncode != 0:
+            print(commit.stderr)
+            failed.append("bench_commit")
+
         if lsp_json.exists():
             sc = json.loads(lsp_json.read_text())["scenarios"]
             out["lsp"] = sc
@@ -117,6 +127,18 @@ def main(argv: list[str] | None = None) -> int:
                          f"{c['read_all_s']['median']:.2f} s (read every file)",
                          f"{c['files'] / c['classify_s']['median']:.0f} files/s", f"<= {c['goal_s']} s",
                          _yn(c["met"])])
+
+        if commit.returncode == 0:
+            g = json.loads(commit.stdout)
+            out["commit"] = g
+            base = g["baseline_ms"]["median"]
+            for key, label in (("hook_ms", "git commit, ownwise git install-hook"),
+                               ("server_ms", "git commit, ownwise server watching")):
+                ms = g[key]["median"]
+                rows.append([label, f"{ms:.0f} ms", f"{base:.0f} ms (git commit alone)", f"{ms - base:+.0f} ms",
+                             f"<= +{g['goal_added_ms']:.0f} ms", _yn(ms - base <= g["goal_added_ms"])])
+            rows.append(["record in the notes after the commit (server)",
+                         f"{g['server_record_after_ms']['median']:.0f} ms", "-", "", "-", "-"])
 
     head = ["measure", "ownwise", "baseline (same run)", "ratio", "goal", "met"]
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]

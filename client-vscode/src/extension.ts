@@ -11,6 +11,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { checkAgentHooks } from "./agentHooksOffer";
+import { Attribution } from "./attribution";
 import { ExplainView } from "./explainView";
 import { FocusMode } from "./focus";
 import type { Commands, OwnershipSetArgs, Status } from "./protocol";
@@ -42,6 +43,7 @@ class Ownwise implements vscode.Disposable {
   private readonly focus: FocusMode;
   private readonly explain: ExplainView;
   private readonly report: ReportView;
+  private readonly attribution: Attribution;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private restarts = 0;
@@ -52,6 +54,7 @@ class Ownwise implements vscode.Disposable {
     this.focus = new FocusMode(ctx, this.log, () => this.render());
     this.explain = new ExplainView(() => this.client, this.log, () => this.render());
     this.report = new ReportView(() => this.client, this.log);
+    this.attribution = new Attribution(() => this.client, this.log);
     this.item.name = "Ownwise";
     this.item.command = "ownwise.ownership.pick";
     this.disposables.push(
@@ -60,6 +63,7 @@ class Ownwise implements vscode.Disposable {
       this.sensor,
       this.focus,
       this.report,
+      this.attribution,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.commands.registerCommand("ownwise.focus.toggle", () => this.toggleFocus()),
       vscode.commands.registerCommand("ownwise.session.endAndExplain", () => this.endSession()),
@@ -133,7 +137,10 @@ class Ownwise implements vscode.Disposable {
     });
     onNotification(client, "ownwise/focusChanged", (p) => void this.focus.changed(p));
     client.onDidChangeState((e) => {
-      if (e.newState === State.Running) this.render();
+      if (e.newState === State.Running) {
+        this.render();
+        this.attribution.reset();
+      }
     });
     try {
       await client.start();

@@ -36,6 +36,19 @@ export interface AnswerReflectionParams {
   notes?: string;
 }
 
+/** AI lines of a document (0-based, inclusive): from the editor's own tags, or from the records of the commits that last changed them. */
+export interface AttributedRange {
+  startLine: number;
+  endLine: number;
+  type: "ai" | "mixed";
+  kind: string | null;
+  tool: string | null;
+  explained: "explained" | "cannot" | "pending" | null;
+  when: string | null;
+  commit: string | null;
+  source: "editor" | "ownwise" | "agent-trace" | "git-ai" | "none";
+}
+
 /** ``ownwise/calibration`` (docs/focus.md): weeks, estimates, trend, streak. */
 export interface Calibration {
   weeks: Record<string, unknown>[];
@@ -156,6 +169,16 @@ export interface FocusStopped {
   block?: FocusBlockInfo | null;
 }
 
+export interface LineAttribution {
+  uri: string;
+  ranges: AttributedRange[];
+}
+
+/** ``ownwise/lineAttribution``: the AI lines of an open document (docs/git.md), for a hover or a gutter. */
+export interface LineAttributionParams {
+  uri: string;
+}
+
 /** A request without params (``{}``). */
 export interface NoParams {
 }
@@ -265,6 +288,7 @@ export interface Requests {
   "ownwise/calibration": { params: CalibrationParams; result: Calibration };
   "ownwise/clientState": { params: ClientStateParams; result: ClientState };
   "ownwise/fileInfo": { params: FileInfoParams; result: FileInfo };
+  "ownwise/lineAttribution": { params: LineAttributionParams; result: LineAttribution };
   "ownwise/pendingPrompts": { params: NoParams; result: PendingPrompts };
   "ownwise/report": { params: ReportParams; result: Report };
   "ownwise/serverInfo": { params: NoParams; result: ServerInfo };

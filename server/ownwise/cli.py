@@ -232,6 +232,11 @@ def cmd_team_report(args) -> int:
 
     from .report.team import TeamError, merge, render_team_console, render_team_html
 
+    if args.git:
+        return _team_report_git(args)
+    if not args.files:
+        sys.stderr.write("ownwise team-report: give the members' team export files (or --git)\n")
+        return 2
     loaded = []
     for name in args.files:
         try:
@@ -253,6 +258,35 @@ def cmd_team_report(args) -> int:
             render_team_console(team, Console(file=fh, width=160, highlight=False, no_color=True))
     else:
         render_team_console(team, Console(highlight=False))
+    return 0
+
+
+def _team_report_git(args) -> int:
+    from .trace.git import GitError
+    from .trace.views import team, team_text
+
+    repo = _repo_or_say("team-report", args.repo)
+    if repo is None:
+        return 2
+    if args.format == "html":
+        sys.stderr.write("ownwise team-report --git: text or json\n")
+        return 2
+    week_start = 0
+    try:
+        from .store import StoreError
+        from .trace.service import settings_of
+
+        try:
+            store, _ = _store(args)
+            names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            week_start = names.index(settings_of(store).focus.week_start)
+        except StoreError:
+            pass
+        data = team(repo, args.files, weeks=args.weeks, week_start=week_start)
+    except GitError as exc:
+        sys.stderr.write(f"ownwise team-report: {exc}\n")
+        return 1
+    _write_out(args, json.dumps(data, indent=2) + "\n" if args.format == "json" else team_text(data))
     return 0
 
 
@@ -583,6 +617,225 @@ def _doctor_hooks(out) -> None:
                   "run ownwise hooks repair.[/]", soft_wrap=True)
 
 
+# ------------------------------------------------------------------ git: Agent Trace records (docs/git.md)
+def _repo_or_say(command: str, where: str | None = None):
+    from .trace.git import Repo
+
+    repo = Repo.discover(Path(where).expanduser().resolve() if where else Path.cwd())
+    if repo is None:
+        sys.stderr.write(f"ownwise {command}: not inside a git work tree\n")
+    return repo
+
+
+def cmd_trace(args) -> int:
+    """``ownwise trace backfill|stats|review|sync``: the records in refs/notes/agent-trace."""
+    from .trace.git import GitError
+
+    repo = _repo_or_say(f"trace {args.action}", args.repo)
+    if repo is None:
+        return 2
+    try:
+        return {"backfill": _trace_backfill, "stats": _trace_stats, "review": _trace_review,
+                "sync": _trace_sync}[args.action](args, repo)
+    except GitError as exc:
+        sys.stderr.write(f"ownwise trace {args.action}: {exc}\n")
+        return 1
+
+
+def _trace_backfill(args, repo) -> int:
+    from .trace.service import backfill, settings_of, tracer_for
+
+    if (opened := _store_or_say(args, "trace backfill")) is None:
+        return 1
+    store, _path = opened
+    settings = settings_of(store)
+    if not settings.trace.notes and not args.dry_run:
+        sys.stderr.write("ownwise trace backfill: local notes are turned off (setting trace.notes); "
+                         "nothing written\n")
+        return 1
+    revs = args.range or ["HEAD"]
+    done = backfill(repo, tracer_for(repo, store, settings=settings), revs, force=args.force,
+                    max_count=args.max, dry_run=args.dry_run)
+    if args.json:
+        sys.stdout.write(json.dumps([{"commit": d.commit, "status": d.status, "why": d.why} for d in done],
+                                    indent=2) + "\n")
+        return 0
+    for d in done:
+        sys.stdout.write(f"{d.commit[:12]}  {d.status}" + (f" ({d.why})" if d.why else "") + "\n")
+    written = sum(1 for d in done if d.status == "written")
+    sys.stdout.write(f"{written} record{'s' if written != 1 else ''} "
+                     + ("would be written" if args.dry_run else "written") + f" to {NOTES_REF_TEXT}\n")
+    return 0
+
+
+NOTES_REF_TEXT = "refs/notes/agent-trace"
+
+
+def _trace_stats(args, repo) -> int:
+    from .trace.views import stats, stats_text
+
+    data = stats(repo, args.range, max_count=args.max, by_author=args.by_author)
+    sys.stdout.write(json.dumps(data, indent=2) + "\n" if args.json else stats_text(data))
+    return 0
+
+
+def _trace_review(args, repo) -> int:
+    from .trace.views import review, review_markdown
+
+    if len(args.range) != 1 or ".." not in args.range[0] or "..." in args.range[0]:
+        sys.stderr.write("ownwise trace review: give the pull request's commits as one A..B (e.g. main..HEAD)\n")
+        return 2
+    base, _sep, head = args.range[0].partition("..")
+    base, head = base or "HEAD", head or "HEAD"
+    for rev in (base, head):
+        if repo.rev_parse(rev) is None:
+            sys.stderr.write(f"ownwise trace review: not a commit: {rev}\n")
+            return 2
+    items, counts = review(repo, base, head)
+    text = review_markdown(items, counts, base, head)
+    _write_out(args, text)
+    return 0
+
+
+def _share_key(repo) -> str:
+    return f"trace:share:{repo.common_dir}"
+
+
+def _trace_sync(args, repo) -> int:
+    from .trace.service import settings_of
+    from .trace.sync import WHAT_LEAVES, default_remote, sync
+
+    if len(args.range) > 1:
+        sys.stderr.write("ownwise trace sync: at most one remote\n")
+        return 2
+    remote = args.range[0] if args.range else default_remote(repo)
+    if not remote or remote not in repo.out("remote").split():
+        sys.stderr.write(f"ownwise trace sync: no such remote: {remote}\n" if remote else
+                         "ownwise trace sync: this repository has no remote to sync with\n")
+        return 2
+    if (opened := _store_or_say(args, "trace sync")) is None:
+        return 1
+    store, _path = opened
+    key = _share_key(repo)
+    consent = store.get(key)
+    if args.no_share:
+        store.put(key, False)
+        consent = False
+    url = repo.config(f"remote.{remote}.url") or remote
+    if args.share and consent is not True:
+        store.put(key, True)
+        consent = True
+        sys.stdout.write("Sharing turned on for this repository (ownwise trace sync --no-share turns it off).\n"
+                         + WHAT_LEAVES.format(remote=remote, url=url))
+    share = consent is True or (consent is None and settings_of(store).trace.share)
+    if share and consent is None and store.get(key + ":told") is None:
+        store.put(key + ":told", True)  # turned on by the setting: said once, the first time
+        sys.stdout.write(WHAT_LEAVES.format(remote=remote, url=url))
+    result = sync(repo, remote, push=share)
+    sys.stdout.write(f"{remote}: " + ("fetched the team's notes" if result.fetched else "no notes there yet")
+                     + (", merged into yours" if result.merged else "") + ".\n")
+    if share:
+        sys.stdout.write(f"Pushed {NOTES_REF_TEXT} to {remote}" +
+                         (f" (after {result.attempts} tries: others pushed meanwhile)" if result.attempts > 1 else "")
+                         + ".\n" if result.pushed else "Nothing to push: no local notes yet.\n")
+    else:
+        sys.stdout.write("Not pushed: sharing is off. `ownwise trace sync --share` turns it on for this repository "
+                         "(the setting trace.share: for every repository) after saying what leaves the machine.\n")
+    return 0
+
+
+def cmd_blame(args) -> int:
+    """``ownwise blame FILE``: per line the commit, AI or human, kind, tool, explained (docs/git.md)."""
+    from .trace.git import GitError
+    from .trace.views import blame, blame_json
+
+    path = Path(args.file).expanduser()
+    repo = _repo_or_say("blame", str(path.parent if str(path.parent) else "."))
+    if repo is None:
+        return 2
+    absolute = path.resolve()
+    try:
+        lines = blame(repo, absolute, args.rev)
+    except (GitError, ValueError) as exc:
+        sys.stderr.write(f"ownwise blame: {exc}\n")
+        return 1
+    if args.format == "json":
+        sys.stdout.write(json.dumps(blame_json(lines), indent=2) + "\n")
+        return 0
+    width = len(str(len(lines)))
+    out = []
+    for b in lines:
+        lab = b.info.label
+        if b.commit is None:
+            who, what = "not yet ", "uncommitted"
+        else:
+            who = b.commit[:8]
+            what = lab.type
+            if lab.is_ai:
+                state = {"explained": "explained", "cannot": "can't explain yet"}.get(lab.explained or "",
+                                                                                    "not explained")
+                what = " ".join(x for x in (what, lab.kind, lab.tool) if x) + f" [{state}]"
+        out.append(f"{who} {what[:48]:<48} {b.line:>{width}}| {b.text}\n")
+    sys.stdout.write("".join(out))
+    return 0
+
+
+def cmd_git(args) -> int:
+    """``ownwise git install-hook|uninstall-hook|hook-status``: the optional git hook (docs/git.md)."""
+    from .hooks.command import Launcher
+    from .trace.hook import install, installed, uninstall
+
+    repo = _repo_or_say(f"git {args.action}", args.repo)
+    if repo is None:
+        return 2
+    if args.action == "hook-status":
+        for pl, there in installed(repo):
+            sys.stdout.write(f"{pl.hook}: {'installed' if there else 'not installed'} — {pl.path}\n")
+        return 0
+    try:
+        done = install(repo, Launcher.current()) if args.action == "install-hook" else uninstall(repo)
+    except OSError as exc:
+        sys.stderr.write(f"ownwise git {args.action}: {exc}\n")
+        return 1
+    for pl, action in done:
+        where = {"husky": " (husky)", "pre-commit-legacy": " (run first by pre-commit's hook)"}.get(pl.how, "")
+        sys.stdout.write(f"{pl.hook}: {action} {pl.path}{where}\n")
+        tracked = repo.run("ls-files", "--error-unmatch", "--", str(pl.path), check=False).returncode == 0
+        if tracked and action not in ("unchanged", "not there"):
+            sys.stdout.write(f"  note: {pl.path.name} is tracked by git: commit it to give the team the hook, "
+                             "or keep the change to yourself\n")
+    return 0
+
+
+def cmd_trace_hook(argv: list[str]) -> int:
+    """``ownwise trace hook post-commit|post-rewrite KIND [--input FILE]``: what the git hook runs, in the
+    background. Never fails and never waits for anyone: problems go to hook-errors.log beside the database."""
+    try:
+        os.setsid()  # leave git's process group: a Ctrl-C after the commit does not stop the record
+    except OSError:
+        pass
+    try:
+        from .trace.hookrun import run_hook
+
+        run_hook(argv)
+    except BaseException as exc:  # noqa: BLE001 - the hook must never fail anything
+        _hook_log(f"git {' '.join(argv[:2])}: {exc!r}")
+    return 0
+
+
+def _hook_log(message: str) -> None:
+    try:
+        from .clock import iso, utc_now
+        from .store.fast import default_db_path
+
+        log = default_db_path().parent / "hook-errors.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{iso(utc_now())} {message}\n")
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def _bounded(low: float, high: float, kind=float):
     """An argparse type: a number above ``low`` (at least it, for ints) and at most ``high``."""
     import argparse
@@ -654,8 +907,13 @@ def build_parser():
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show progress on stderr (default: when stderr is a terminal)")
     r.set_defaults(fn=cmd_report)
-    t = sub.add_parser("team-report", help="merge team exports (ownwise export --team) into the team report")
-    t.add_argument("files", nargs="+", help="the members' team export files")
+    t = sub.add_parser("team-report", help="merge team exports (ownwise export --team) into the team report; "
+                                           "or, with --git, the team's weeks from the git notes alone")
+    t.add_argument("files", nargs="*", help="the members' team export files; with --git: commits (git rev-list "
+                                           "arguments, default HEAD)")
+    t.add_argument("--git", action="store_true", help="from the Agent Trace records in refs/notes/agent-trace")
+    t.add_argument("--weeks", type=_bounded(1, 260, int), default=8, help="with --git: how many weeks (default 8)")
+    t.add_argument("--repo", help="with --git: a directory in the repository (default: the current one)")
     t.add_argument("--format", choices=["text", "html", "json"], default="text")
     t.add_argument("--out", help="file to write (default: stdout)")
     t.set_defaults(fn=cmd_team_report)
@@ -687,7 +945,41 @@ def build_parser():
     h.set_defaults(fn=cmd_hooks)
     sub.add_parser("doctor", help="database location, size, schema version, integrity; stale agent hooks"
                    ).set_defaults(fn=cmd_doctor)
+    _trace_parsers(sub)
     return p
+
+
+def _trace_parsers(sub) -> None:
+    """``trace``, ``blame`` and ``git``: Agent Trace records in git notes (docs/git.md)."""
+    tr = sub.add_parser("trace", help="Agent Trace records in git notes: backfill, stats, review, sync",
+                        description="One Agent Trace record per commit in refs/notes/agent-trace (docs/git.md).")
+    tr.add_argument("action", choices=["backfill", "stats", "review", "sync"])
+    tr.add_argument("range", nargs="*", metavar="RANGE",
+                    help="backfill, stats: commits (git rev-list arguments, e.g. main..HEAD; default HEAD); "
+                         "review: A..B; sync: the remote (default: the branch's upstream remote, else origin)")
+    tr.add_argument("--repo", help="a directory in the repository (default: the current one)")
+    tr.add_argument("--json", action="store_true", help="backfill, stats: as JSON")
+    tr.add_argument("--force", action="store_true", help="backfill: write commits that have a record again")
+    tr.add_argument("--dry-run", action="store_true", help="backfill: say what would be written")
+    tr.add_argument("--max", type=_bounded(1, 100000, int), default=200,
+                    help="backfill, stats: at most this many commits (default 200)")
+    tr.add_argument("--by-author", action="store_true",
+                    help="stats: per author too (only authors whose records allow it: setting trace.authorStats)")
+    tr.add_argument("--out", help="review: file to write (default: stdout)")
+    tr.add_argument("--share", action="store_true",
+                    help="sync: turn sharing on for this repository (it is remembered) and push")
+    tr.add_argument("--no-share", action="store_true", help="sync: turn sharing off for this repository")
+    tr.set_defaults(fn=cmd_trace)
+    b = sub.add_parser("blame", help="per line: the commit, AI or human, kind and tool, explained or not")
+    b.add_argument("file")
+    b.add_argument("--rev", help="blame the file as this commit has it (default: the work tree)")
+    b.add_argument("--format", choices=["text", "json"], default="text")
+    b.set_defaults(fn=cmd_blame)
+    g = sub.add_parser("git", help="the optional git hook that writes each commit's record (never needed "
+                                   "while an editor with ownwise runs)")
+    g.add_argument("action", choices=["install-hook", "uninstall-hook", "hook-status"])
+    g.add_argument("--repo", help="a directory in the repository (default: the current one)")
+    g.set_defaults(fn=cmd_git)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -699,6 +991,9 @@ def main(argv: list[str] | None = None) -> int:
         from .hooks.run import run
 
         return hook_main(args_in[1:]) if argv is None else run(args_in[1:], b"")
+    if args_in[:2] == ["trace", "hook"]:
+        # the git hook's background run: never fails, nothing on stdout
+        return cmd_trace_hook(args_in[2:])
     if args_in == ["serve"]:
         # what every editor spawns: skip building the parser (argparse, shutil: ~10 ms of start-up)
         return cmd_serve(None)

@@ -25,6 +25,7 @@ from typing import Any
 from .attribution import AIRange, EditEvent
 from .clock import Now, iso, parse_iso
 from .documents import DocState, UserNotifier
+from .hashing import line_hashes, text_hash
 from .ownership import OwnershipClass
 from .sessions import Session, SessionTracker, pid_alive
 from .store import (
@@ -217,8 +218,9 @@ class Recorder:
                           source=r.source, human_modified=r.human_modified, event=r.event)
             for r in st.doc.ranges()
         ]
-        self.queue.add_snapshot(Snapshot(uri=uri, text_hash=st.doc.text_hash(), ranges=ranges,
-                                         updated_at=iso(self.wall())))
+        text = st.doc.text
+        self.queue.add_snapshot(Snapshot(uri=uri, text_hash=text_hash(text), ranges=ranges,
+                                         updated_at=iso(self.wall()), line_hashes=line_hashes(text)))
         st.snapshot_revision = st.doc.revision
 
     def saved_snapshot(self, uri: str) -> Snapshot | None:

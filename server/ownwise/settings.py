@@ -75,6 +75,14 @@ class FocusSettings(_Model):
     remind_days_before_week_end: int = Field(2, ge=0, le=6)
 
 
+class TraceSettings(_Model):
+    """Agent Trace records in git notes (docs/git.md)."""
+
+    notes: bool = True  # write a record per commit into refs/notes/agent-trace (local only)
+    share: bool = False  # ownwise trace sync may push the notes to a remote
+    author_stats: bool = False  # records say the author lets team reports show their own figures
+
+
 class Settings(_Model):
     store_snippets: bool = True
     secret_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
@@ -83,6 +91,7 @@ class Settings(_Model):
     session: SessionSettings = Field(default_factory=SessionSettings)
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     focus: FocusSettings = Field(default_factory=FocusSettings)
+    trace: TraceSettings = Field(default_factory=TraceSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     flush_interval_seconds: float = Field(1.0, gt=0, le=1.0)
 

@@ -129,7 +129,7 @@ def test_doctor_prints_path_size_schema_and_integrity(tmp_path):
     Store.open(db)[0].close()
     r = run(["doctor"], db)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert str(db) in r.stdout and "schema version: 10" in r.stdout
+    assert str(db) in r.stdout and "schema version: 11" in r.stdout
     assert "integrity_check: ok" in r.stdout and "bytes" in r.stdout
     assert oct(db.stat().st_mode & 0o777) == "0o600"
     assert oct(db.parent.stat().st_mode & 0o777) == "0o700"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from . import documents, focus, lifecycle, ownership, prompts, report
+from . import documents, focus, lifecycle, ownership, prompts, report, trace
 from .server import OwnwiseServer
 from .transport import FramedStdin
 
@@ -28,16 +28,17 @@ def build_server(db_path: Path | None = None, clock: Callable[[], float] | None 
     blocks = focus.register(server)
     report.register(server)
     owner = ownership.register(server)
+    commits = trace.register(server)
 
     server.recovering.append(blocks.recover)  # after initialized: blocks a crashed server left open
-    server.started += [lambda: server.spawn(explain.offer_unoffered()), owner.started]
+    server.started += [lambda: server.spawn(explain.offer_unoffered()), owner.started, commits.started]
     server.session_started += [explain.session_started, blocks.session_started]
     server.session_ended.append(explain.session_ended)
     server.saved += [blocks.reflection_saved, explain.document_saved, owner.document_saved]
-    server.folders_changed.append(owner.folders_changed)
+    server.folders_changed += [owner.folders_changed, commits.folders_changed]
     server.overridden.append(owner.offer_rule)
-    server.ticks.append(("focus check", blocks.tick))
-    server.shutting_down.append(blocks.shutdown)
+    server.ticks += [("focus check", blocks.tick), ("commit watch", commits.tick)]
+    server.shutting_down += [blocks.shutdown, commits.shutdown]
     return server
 
 

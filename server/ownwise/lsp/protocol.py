@@ -114,3 +114,12 @@ class ReportParams(_Params):
     since: date | None = None
     format: Literal["html", "json"] = "html"
     theme: Literal["vscode", "light", "dark"] = "vscode"
+
+
+LINE_ATTRIBUTION = "ownwise/lineAttribution"
+
+
+class LineAttributionParams(_Params):
+    """``ownwise/lineAttribution``: the AI lines of an open document (docs/git.md), for a hover or a gutter."""
+
+    uri: str

@@ -28,6 +28,7 @@ from .protocol import (
     EDIT_HINT,
     FILE_INFO,
     FOCUS_CHANGED,
+    LINE_ATTRIBUTION,
     PENDING_PROMPTS,
     REPORT,
     SERVER_INFO,
@@ -41,6 +42,7 @@ from .protocol import (
     ExplainArgs,
     FileInfoParams,
     FocusStartArgs,
+    LineAttributionParams,
     OwnershipSetArgs,
     ReportParams,
     SkipPromptParams,
@@ -246,6 +248,26 @@ class Calibration(_Result):
     streak_weeks: int = Field(alias="streakWeeks")
 
 
+class AttributedRange(_Result):
+    """AI lines of a document (0-based, inclusive): from the editor's own tags, or from the records of the
+    commits that last changed them."""
+
+    start_line: int = Field(alias="startLine")
+    end_line: int = Field(alias="endLine")
+    type: Literal["ai", "mixed"]
+    kind: str | None  # inline, chat, agent, suspected
+    tool: str | None
+    explained: Literal["explained", "cannot", "pending"] | None
+    when: str | None  # the edit's time (editor), or the commit's author time (records)
+    commit: str | None
+    source: Literal["editor", "ownwise", "agent-trace", "git-ai", "none"]
+
+
+class LineAttribution(_Result):
+    uri: str
+    ranges: list[AttributedRange]
+
+
 #: every ``ownwise/*`` request (client → server): method -> (params, result)
 REQUESTS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
     FILE_INFO: (FileInfoParams, FileInfo),
@@ -257,6 +279,7 @@ REQUESTS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
     REPORT: (ReportParams, Report),
     CALIBRATION: (CalibrationParams, Calibration),
     ANSWER_REFLECTION: (AnswerReflectionParams, Saved),
+    LINE_ATTRIBUTION: (LineAttributionParams, LineAttribution),
 }
 #: notifications client → server
 CLIENT_NOTIFICATIONS: dict[str, type[BaseModel]] = {EDIT_HINT: EditHintParams}

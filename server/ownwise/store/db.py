@@ -263,6 +263,13 @@ def m010_workspace_evidence(db: Database) -> None:
         {"root": str, "head": str, "snapshot": str, "updated_at": str}, pk="root", not_null={"snapshot"})
 
 
+@MIGRATIONS()
+def m011_snapshot_line_hashes(db: Database) -> None:
+    # the per-line hashes of the text a snapshot's ranges belong to: what a commit's lines are matched
+    # with when its Agent Trace record is written from the database (docs/git.md)
+    db.table("attribution_snapshots").add_column("line_hashes", str)
+
+
 def _secure_dir(path: Path, owned: bool) -> list[str]:
     notes: list[str] = []
     if not path.exists():

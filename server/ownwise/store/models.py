@@ -50,6 +50,7 @@ class Snapshot(_Model):
     text_hash: str
     ranges: list[SnapshotRange]
     updated_at: str
+    line_hashes: list[str] | None = None  # hashing.line_hashes of that text (None in rows from before schema 11)
 
 
 class SessionRecord(_Model):

@@ -137,6 +137,7 @@ class Store:
                 "text_hash": s.text_hash,
                 "ranges": json.dumps([r.model_dump() for r in s.ranges]),
                 "updated_at": s.updated_at,
+                "line_hashes": json.dumps(s.line_hashes) if s.line_hashes is not None else None,
             })
             for s in snaps
         ]
@@ -148,8 +149,25 @@ class Store:
         if row is None:
             return None
         ranges = [SnapshotRange(**r) for r in json.loads(row["ranges"])]
+        hashes = json.loads(row["line_hashes"]) if row.get("line_hashes") else None
         return Snapshot(uri=row["uri"], text_hash=row["text_hash"], ranges=ranges,
-                        updated_at=row["updated_at"])
+                        updated_at=row["updated_at"], line_hashes=hashes)
+
+    def event_states(self, events: Iterable[str]) -> dict[str, str]:
+        """AI event id -> ``explained`` or ``cannot`` (answered "I can't explain this yet"), from explain and
+        recall prompts; an event in neither is not in the result (pending)."""
+        wanted = set(events)
+        out: dict[str, str] = {}
+        if not wanted:
+            return out
+        rows = self.db.execute(
+            "select status, events from prompts where kind != 'review' "
+            "and status in ('answered', 'cannotExplain')").fetchall()
+        for status, evs in rows:
+            for e in json.loads(evs or "[]"):
+                if e in wanted and (status == "answered" or e not in out):
+                    out[e] = "explained" if status == "answered" else "cannot"
+        return out
 
     # ------------------------------------------------------ workspace evidence
     def workspace_evidence(self, root: str) -> Any:

@@ -93,7 +93,7 @@ def export_data(store: Store, since: str | None = None) -> dict[str, Any]:
         "focusReflections": dump(FocusReflection, q("focus_reflections", "created_at", "id")),
         "activityMinutes": dump(ActivityMinute, q("activity_minutes", "minute", "minute, ownership_class, server")),
         "agentSnapshots": dump(AgentSnapshot, q("agent_snapshots", "ts", "id"), ("line_hashes",)),
-        "attributionSnapshots": dump(Snapshot, q("attribution_snapshots", None, "uri"), ("ranges",)),
+        "attributionSnapshots": dump(Snapshot, q("attribution_snapshots", None, "uri"), ("ranges", "line_hashes")),
         "kv": kv,
     }
 
@@ -165,7 +165,7 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
         keyed("activityMinutes", "activity_minutes", [_row(x) for x in items("activityMinutes")])
         generated("agentSnapshots", "agent_snapshots", [_row(x, ("line_hashes",)) for x in items("agentSnapshots")])
         keyed("attributionSnapshots", "attribution_snapshots",
-              [_row(x, ("ranges",)) for x in items("attributionSnapshots")])
+              [_row(x, ("ranges", "line_hashes")) for x in items("attributionSnapshots")])
         kv = [{"key": x["key"], "value": json.dumps(x.get("value")), "updated_at": x.get("updated_at")}
               for x in items("kv")]
         if not kv and data.get("settings") is not None:  # an export from before kv was exported
