@@ -56,6 +56,7 @@ class TraceFeature:
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._finding = False
         self._blame_cache: dict[tuple, list[dict[str, Any]]] = {}
+        self._since = time.time()  # commits from here on are this server's to record, however late it looks
 
     @property
     def pool(self) -> concurrent.futures.ThreadPoolExecutor:
@@ -85,12 +86,12 @@ class TraceFeature:
                 continue
             log_path = repo.git_dir / "logs" / "HEAD"
             size = _size(log_path)
-            w = Watched(repo, log_path, offset=size)
+            w = Watched(repo, log_path, offset=_first_since(log_path, size, self._since))
             self.repos[repo.git_dir] = w
             if catch_up and engine.open_store():
-                w.offset = self._resume_at(w, size)
+                w.offset = min(w.offset, self._resume_at(w, size))
             log.info("watching the commits of %s", repo.root)
-        self.tick()
+        # read at the server's next tick, after its flush: the records see every edit made before the commit
 
     def _key(self, w: Watched) -> str:
         return f"trace:reflog:{w.repo.git_dir}"
@@ -318,6 +319,32 @@ def _discover(roots: list[Path]) -> list[Repo]:
         if repo is not None:
             out.setdefault(repo.git_dir, repo)
     return list(out.values())
+
+
+def _first_since(log_path: Path, size: int, since: float) -> int:
+    """The offset of the first reflog entry made at or after ``since`` (its end if none): a commit made
+    after the server started but before it found the repository (under load, seconds) is still seen."""
+    if size == 0:
+        return 0
+    from ..trace.git import parse_reflog
+
+    try:
+        with open(log_path, "rb") as fh:
+            fh.seek(max(0, size - 256 * 1024))  # the recent end is enough: start-up takes seconds
+            skipped = fh.tell()
+            chunk = fh.read(size - skipped)
+    except OSError:
+        return size
+    if skipped:
+        cut = chunk.find(b"\n") + 1
+        chunk, skipped = chunk[cut:], skipped + cut
+    offset = skipped
+    for line in chunk.splitlines(keepends=True):
+        entries = parse_reflog(line) if line.endswith(b"\n") else []
+        if entries and entries[0].when >= int(since) - 1:
+            return offset
+        offset += len(line)
+    return size
 
 
 def register(server: OwnwiseServer) -> TraceFeature:
