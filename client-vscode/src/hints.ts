@@ -2,6 +2,7 @@
 // The extension gathers the facts on the change path and sends the hint before
 // the didChange (languageclient middleware), so the server attributes exactly.
 
+import type { ChatVerdict } from "./chatEditing";
 import type { EditKind } from "./protocol";
 
 /** The kinds a hint can name (the server's EditKind; "human" is what no hint means). */
@@ -25,8 +26,8 @@ export interface ChangeFacts {
   /** The inserted text of every content change, joined. */
   inserted: string;
   pendingAccept?: PendingAccept;
-  /** When a chat-editing document was last opened (ms), if ever. */
-  chatOpenedAt?: number;
+  /** For a change of a document a chat or agent session holds: whose it is (see chatEditing.ts). */
+  chat?: ChatVerdict;
   /** Until when changes count as formatting (ms): format on save, format commands. */
   formattingUntil?: number;
   /** Whether the document was dirty before this change, and is after it. */
@@ -36,25 +37,39 @@ export interface ChangeFacts {
 }
 
 export const ACCEPT_WINDOW_MS = 2000;
-export const CHAT_WINDOW_MS = 5000;
-/** The schemes VS Code's chat and agent editing open just before they edit a file. */
-export const CHAT_SCHEMES = new Set([
-  "chat-editing-snapshot-text-model",
-  "chat-editing-text-model",
-  "vscode-chat-code-block",
-]);
 
-/** The hint decided without the clipboard; "clipboard" means: compare with it first. */
-export function decide(f: ChangeFacts): Hint | "clipboard" | null {
+/** The hint of the change's own reason or of an accept command, which nothing else overrides. */
+function firstSigns(f: ChangeFacts): Hint | null {
   if (f.reason === 1) return { kind: "undo" };
   if (f.reason === 2) return { kind: "redo" };
   const a = f.pendingAccept;
   if (a && f.now - a.at <= ACCEPT_WINDOW_MS && f.inserted.length > 0) {
     return a.source ? { kind: a.kind, source: a.source } : { kind: a.kind };
   }
-  if (f.chatOpenedAt !== undefined && f.now - f.chatOpenedAt <= CHAT_WINDOW_MS && f.inserted.trim() !== "") {
-    return { kind: "chatEdit" };
-  }
+  return null;
+}
+
+/** Whether a change of a document a chat session holds must wait for the chat verdict first. */
+export function wantsChatVerdict(f: ChangeFacts, held: boolean): boolean {
+  return held && f.inserted.trim() !== "" && firstSigns(f) === null;
+}
+
+/**
+ * Whether a change that leaves a clean document clean must wait before it is called a reload:
+ * VS Code reports the document clean on the first edit after it was opened or saved, and
+ * marks it dirty just after.
+ */
+export function wantsDirtySettle(f: ChangeFacts): boolean {
+  const chat = f.chat === "chat" || f.chat === "restore";
+  return !f.wasDirty && !f.isDirty && f.inserted.length > 0 && firstSigns(f) === null && !chat;
+}
+
+/** The hint decided without the clipboard; "clipboard" means: compare with it first. */
+export function decide(f: ChangeFacts): Hint | "clipboard" | null {
+  const first = firstSigns(f);
+  if (first) return first;
+  if (f.chat === "chat" && f.inserted.trim() !== "") return { kind: "chatEdit" };
+  if (f.chat === "restore") return { kind: "undo" };
   if (f.formattingUntil !== undefined && f.now <= f.formattingUntil) return { kind: "format" };
   if (!f.wasDirty && !f.isDirty && f.inserted.length > 0) return { kind: "externalReload" };
   if (worthClipboard(f.inserted)) return "clipboard";

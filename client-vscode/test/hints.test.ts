@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decide, inlineSource, withClipboard, type ChangeFacts } from "../src/hints";
+import { decide, inlineSource, wantsChatVerdict, wantsDirtySettle, withClipboard, type ChangeFacts } from "../src/hints";
 
 const base: ChangeFacts = { reason: undefined, inserted: "x", wasDirty: true, isDirty: true, now: 10_000 };
 
@@ -19,9 +19,34 @@ test("a Tab accept marks the next change, with its source, within the window onl
   assert.equal(decide({ ...base, inserted: "a", pendingAccept: { ...accept, at: 7_000 } }), null);
 });
 
-test("a chat editing document opened just before marks a chat edit", () => {
-  assert.deepEqual(decide({ ...base, inserted: "def f():\n", chatOpenedAt: 6_000 }), { kind: "chatEdit" });
-  assert.equal(decide({ ...base, inserted: "d", chatOpenedAt: 1_000 }), null);
+test("a change of a document a chat session holds is a chat edit only on the chat verdict", () => {
+  assert.deepEqual(decide({ ...base, inserted: "def f():\n", chat: "chat" }), { kind: "chatEdit" });
+  assert.equal(decide({ ...base, inserted: "d", chat: "user" }), null); // the user's own typing
+  assert.deepEqual(decide({ ...base, inserted: "x = 1\n", chat: "restore" }), { kind: "undo" }); // the session's Undo
+  assert.equal(decide({ ...base, inserted: "   ", chat: "chat" }), null); // blank: nothing to credit
+  // no verdict at all (the document is not held): never a chat edit
+  assert.equal(decide({ ...base, inserted: "d" }), null);
+});
+
+test("only a held document's change with new text and no earlier sign waits for the chat verdict", () => {
+  assert.equal(wantsChatVerdict({ ...base, inserted: "y" }, true), true);
+  assert.equal(wantsChatVerdict({ ...base, inserted: "y" }, false), false);
+  assert.equal(wantsChatVerdict({ ...base, inserted: "\n  " }, true), false); // blank
+  assert.equal(wantsChatVerdict({ ...base, inserted: "y", reason: 1 }, true), false); // undo
+  const accept = { kind: "inlineCompletion" as const, at: 9_900 };
+  assert.equal(wantsChatVerdict({ ...base, inserted: "y", pendingAccept: accept }, true), false);
+  // the accept wins over a chat verdict
+  assert.deepEqual(decide({ ...base, pendingAccept: accept, chat: "chat" }), { kind: "inlineCompletion" });
+});
+
+test("a clean document left clean waits for its dirty flag before it is called a reload", () => {
+  const clean = { ...base, wasDirty: false, isDirty: false };
+  assert.equal(wantsDirtySettle(clean), true);
+  assert.equal(wantsDirtySettle({ ...clean, chat: "chat" }), false);
+  assert.equal(wantsDirtySettle({ ...clean, chat: "user" }), true);
+  assert.equal(wantsDirtySettle({ ...clean, isDirty: true }), false);
+  // the first keystroke after a save: VS Code said clean, then dirty
+  assert.equal(decide({ ...clean, inserted: "x", isDirty: true }), null);
 });
 
 test("formatting window, external reload, and when to ask the clipboard", () => {

@@ -360,6 +360,8 @@ def open_workbench(browser, server: CodeServer, folder: Path | None = None, *,
 
 # Editor of the active editor group.
 EDITOR = ".editor-group-container.active .editor-instance .monaco-editor"
+# The editor's text (not the zones chat editing adds, which carry the same class, above its changes).
+VIEW_LINES = ".view-lines:not(.chat-editing-original-zone)"
 GHOST_TEXT = ".ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text"
 
 
@@ -379,7 +381,7 @@ def active_tab_label(page) -> str:
 
 def focus_editor(page) -> None:
     """Click into the active editor's text, so keys go there (not to Chat or a view)."""
-    page.locator(f"{EDITOR} .view-lines").first.click()
+    page.locator(f"{EDITOR} {VIEW_LINES}").first.click()
 
 
 def open_file(page, name: str, timeout: float = 60) -> None:
@@ -410,7 +412,7 @@ def open_file(page, name: str, timeout: float = 60) -> None:
                                    f"active tab: {active_tab_label(page)!r}") from None
             page.wait_for_timeout(1000)
     _close_quick_input(page)
-    page.locator(f"{EDITOR} .view-lines").first.wait_for(state="visible")
+    page.locator(f"{EDITOR} {VIEW_LINES}").first.wait_for(state="visible")
     focus_editor(page)
 
 
@@ -522,7 +524,7 @@ def editor_text(page) -> str:
     """
     return page.evaluate(
         """(sel) => {
-             const root = document.querySelector(sel + ' .view-lines');
+             const root = document.querySelector(sel + ' .view-lines:not(.chat-editing-original-zone)');
              if (!root) return '';
              const lines = [...root.querySelectorAll(':scope > .view-line')];
              lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
