@@ -7,21 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.trace_fixture import git, make_repo, meta, ownwise, ranges, records, remember
 
 AI_A = "def area(w, h):\n    return w * h * SCALE_FACTOR\n"
 AI_B = "def perimeter(w, h):\n    return 2 * (w + h) + BORDER_WIDTH\n"
 AI_D = "def discount(price, rate):\n    return round(price * (1 - rate), 2)\n"
 
-
-@pytest.fixture
-def home(tmp_path: Path):
-    h = tmp_path / "home"
-    h.mkdir()
-    yield h
-    assert not (h / ".gitconfig").exists()
 
 
 def commit(repo: Path, home: Path, db: Path, rel: str, text: str, ai: list | None = None, msg: str = "c") -> str:
@@ -100,6 +91,8 @@ def test_cherry_pick_finds_the_picked_commits_record(tmp_path, home):
                [(1, 2, "agentEdit", "claude-code", "evD", False)], "D")
     ownwise("trace", "backfill", "main..feat", home=home, db=db, cwd=repo)
     git(repo, "checkout", "-q", "main", home=home)
+    # main moved on meanwhile: picked onto its old tip within the same second, d would come out identical
+    git(repo, "commit", "-q", "--allow-empty", "-m", "meanwhile on main", home=home)
     git(repo, "cherry-pick", d, home=home)
     fresh = tmp_path / "fresh.db"
     ownwise("trace", "backfill", "HEAD~1..HEAD", home=home, db=fresh, cwd=repo)
