@@ -36,6 +36,17 @@ def _run(args: list[str], label: str) -> int:
     return subprocess.run([sys.executable, *args], cwd=HERE.parent).returncode
 
 
+def _captured(script: str, runs: int, label: str, failed: list[str]) -> subprocess.CompletedProcess:
+    """A benchmark that prints its figures as JSON on stdout (its stderr shown when it fails)."""
+    done = subprocess.run([sys.executable, str(HERE / script), "--json", "--runs", str(runs)], cwd=HERE.parent,
+                          capture_output=True, text=True)
+    print(f"\n=== {label}: {script} --json", flush=True)
+    if done.returncode != 0:
+        print(done.stderr)
+        failed.append(script.removesuffix(".py"))
+    return done
+
+
 def _yn(ok: bool | None) -> str:
     return "-" if ok is None else ("yes" if ok else "NO")
 
@@ -54,33 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         lsp_args = [str(HERE / "bench_lsp.py"), "--json", str(lsp_json)] + (["--quick"] if args.quick else [])
         if _run(lsp_args, "LSP") != 0:
             failed.append("bench_lsp")
-        hook = subprocess.run([sys.executable, str(HERE / "bench_hook.py"), "--json",
-                               "--runs", "10" if args.quick else "30"], cwd=HERE.parent, capture_output=True,
-                              text=True)
-        print("\n=== hook: bench_hook.py --json", flush=True)
-        if hook.returncode != 0:
-            print(hook.stderr)
-            failed.append("bench_hook")
+        hook = _captured("bench_hook.py", 10 if args.quick else 30, "hook", failed)
         CACHE.mkdir(parents=True, exist_ok=True)
         rep_args = [str(HERE / "bench_report.py"), "--keep", str(CACHE / "report-1m.db"), "--json", str(report_json),
                     "--runs", "3" if args.quick else "5"]
         if _run(rep_args, "report") != 0:
             failed.append("bench_report")
-        classify = subprocess.run([sys.executable, str(HERE / "bench_classify.py"), "--json",
-                                   "--runs", "1" if args.quick else "3"], cwd=HERE.parent, capture_output=True,
-                                  text=True)
-        print("\n=== classify: bench_classify.py --json", flush=True)
-        if classify.returncode != 0:
-            print(classify.stderr)
-            failed.append("bench_classify")
-
-        commit = subprocess.run([sys.executable, str(HERE / "bench_commit.py"), "--json",
-                                 "--runs", "8" if args.quick else "20"], cwd=HERE.parent, capture_output=True,
-                                text=True)
-        print("\n=== commit: bench_commit.py --json", flush=True)
-        if commit.returncode != 0:
-            print(commit.stderr)
-            failed.append("bench_commit")
+        classify = _captured("bench_classify.py", 1 if args.quick else 3, "classify", failed)
+        commit = _captured("bench_commit.py", 8 if args.quick else 20, "commit", failed)
 
         if lsp_json.exists():
             sc = json.loads(lsp_json.read_text())["scenarios"]

@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.trace_fixture import ROOT, env, git, make_repo, ownwise, records, remember
 
 HUSKY_H = """#!/usr/bin/env sh
@@ -25,13 +23,6 @@ c=$?
 exit $c
 """
 
-
-@pytest.fixture
-def home(tmp_path: Path):
-    h = tmp_path / "home"
-    h.mkdir()
-    yield h
-    assert not (h / ".gitconfig").exists()
 
 
 def husky(repo: Path, home: Path) -> None:

@@ -6,10 +6,6 @@ the lines is stored as the server stores it (attribution snapshots with line has
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from tests.trace_fixture import answer, git, make_repo, meta, ownwise, ranges, records, remember
 
 ENGINE = ("def total(items):\n"  # 1 human
@@ -18,14 +14,6 @@ ENGINE = ("def total(items):\n"  # 1 human
           "        acc += x\n"  # 4 mixed (AI, then typed into)
           "    return acc\n")  # 5 human
 
-
-@pytest.fixture
-def home(tmp_path: Path):
-    h = tmp_path / "home"
-    h.mkdir()
-    yield h
-    # nothing ownwise did touched the user's global git configuration
-    assert not (h / ".gitconfig").exists()
 
 
 def test_backfill_writes_one_valid_record_with_the_ranges_and_what_the_author_explained(tmp_path, home):

@@ -7,21 +7,12 @@ import json
 import threading
 from pathlib import Path
 
-import pytest
-
 from tests.trace_fixture import answer, git, make_repo, ownwise, records, remember
 
 CORE_AI = "def charge(card, amount):\n    token = vault.tokenize(card)\n    return gateway.capture(token, amount)\n"
 CORE_MORE = "def refund(charge_id):\n    return gateway.refund(charge_id, reason='requested')\n"
 TOOL_AI = "for name in sorted(files):\n    print(name)\n"
 
-
-@pytest.fixture
-def home(tmp_path: Path):
-    h = tmp_path / "home"
-    h.mkdir()
-    yield h
-    assert not (h / ".gitconfig").exists()
 
 
 def add(repo: Path, home: Path, db: Path, rel: str, text: str, ai=(), msg: str = "c") -> None:
