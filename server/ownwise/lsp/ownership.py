@@ -36,10 +36,9 @@ class OwnershipFeature:
 
     async def index_all(self, delay: float = 0.0) -> None:
         """Load each root's cached evidence, then refresh it in a worker thread."""
-        from ..ownership.index import RepoIndex, Snapshot
-
         if delay:
             await asyncio.sleep(delay)
+        from ..ownership.index import RepoIndex, Snapshot  # after the delay: not in the first answer's way
         documents = self.ls.engine.documents
         recorder = self.ls.engine.recorder
         for root in list(documents.roots):

@@ -37,6 +37,7 @@ log = logging.getLogger("ownwise.lsp.trace")
 
 CATCH_UP = 100
 CATCH_UP_DAYS = 14
+FIRST_LOOK_DELAY = 1.0  # seconds after start-up
 
 
 @dataclass
@@ -66,12 +67,14 @@ class TraceFeature:
 
     # ---------------------------------------------------------- repositories
     def started(self) -> None:
-        self.ls.spawn(self.find_repos(catch_up=True))
+        self.ls.spawn(self.find_repos(catch_up=True, delay=FIRST_LOOK_DELAY))
 
     def folders_changed(self) -> None:
         self.ls.spawn(self.find_repos(catch_up=False))
 
-    async def find_repos(self, catch_up: bool) -> None:
+    async def find_repos(self, catch_up: bool, delay: float = 0.0) -> None:
+        if delay:  # git and the reflog after the first answers; a commit meanwhile is still seen (_since)
+            await asyncio.sleep(delay)
         if self._finding:
             return
         self._finding = True
