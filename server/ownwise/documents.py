@@ -86,6 +86,8 @@ class Documents:
         self.docs: dict[str, DocState] = {}
         self.indexes: dict[Path, RepoIndex] = {}  # each workspace root's repository evidence
         self.internal: set[str] = set()  # open explanation and reflection documents
+        self._read_since_tick: set[str] = set()  # documents read again after an AI edit since the last tick
+        self._reread_at_tick: set[str] = set()  # ... and more AI edits landed in them since
         self.classifier = Classifier()
         self.roots: dict[Path, ConfigWatch] = {}
         self.position_encoding = UTF16
@@ -197,13 +199,28 @@ class Documents:
 
     def reread(self, uri: str) -> bool:
         """Read an open document's text again and classify it (an AI edit just landed in it: the class it
-        counts under is the one its text has now); True when the class or reason changed. O(document):
-        never called per keystroke."""
+        counts under is the one its text has now); True when the class or reason changed. O(document), so
+        at most once per document between two ticks: a stream of AI edits (an agent, a chat response)
+        marks it to be read at the next tick (``reread_marked``) instead."""
         st = self.docs.get(uri)
         if st is None or st.path is None:
             return False
+        if uri in self._read_since_tick:
+            self._reread_at_tick.add(uri)
+            return False
+        self._read_since_tick.add(uri)
         st.facts = file_facts(st.where[1], st.doc.text)
         return bool(self.reclassify({uri}))
+
+    def reread_marked(self) -> list[str]:
+        """Once a tick: read again the documents more AI edits landed in since their last reading; the ones
+        whose class or reason changed."""
+        marked, self._reread_at_tick, self._read_since_tick = self._reread_at_tick, set(), set()
+        for uri in marked:
+            st = self.docs.get(uri)
+            if st is not None and st.path is not None:
+                st.facts = file_facts(st.where[1], st.doc.text)
+        return self.reclassify(marked) if marked else []
 
     def saved(self, uri: str) -> list[str]:
         """A document was saved: read its text again (facts, its imports for fan-in); return the open

@@ -112,6 +112,26 @@ def test_an_ai_edit_counts_under_the_class_the_text_has_now(tmp_path: Path, ws: 
     assert dict(engine.sessions.current.ai_by_class) == {"repeatable": 6}
 
 
+def test_a_stream_of_ai_edits_reads_the_document_once_then_at_the_next_tick(tmp_path: Path, ws: Path) -> None:
+    """An agent streaming edits into a large file must not re-read it per edit; the class still follows."""
+    docs = _docs(tmp_path, ws)
+    uri = (ws / "pkg" / "new.py").as_uri()
+    st = docs.open(uri, "", 1)
+    assert st is not None and st.decision.cls.value == "transient"
+    st.doc.apply([Change("def a():\n    return 1\n", 0, 0, 0, 0)], EditKind.CHAT_EDIT, "chat", version=2)
+    docs.reread(uri)  # the first AI edit since the tick: read at once
+    first = st.facts
+    st.doc.apply([Change(branchy(30), 2, 0, 2, 0)], EditKind.CHAT_EDIT, "chat", version=3)
+    assert docs.reread(uri) is False and st.facts is first  # the next ones wait for the tick
+    assert st.decision.cls.value != "core"
+    assert docs.reread_marked() == [uri] and st.decision.cls.value == "core"
+    assert docs.reread_marked() == []  # nothing marked since
+    st.doc.apply([Change("\n", 0, 0, 0, 0)], EditKind.CHAT_EDIT, "chat", version=4)
+    read_at_tick = st.facts
+    docs.reread(uri)
+    assert st.facts is not read_at_tick  # a new tick: the first AI edit is read at once again
+
+
 def test_an_ai_block_in_a_core_function_of_a_crud_file_is_asked_about_counted_and_stored_as_core(
         tmp_path: Path, ws: Path) -> None:
     clock = Clock()

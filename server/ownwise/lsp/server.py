@@ -196,7 +196,7 @@ class OwnwiseServer(LanguageServer):
                 log.exception("%s failed", what)
         if engine.sessions.idle_expired():
             self.end_session("idle")
-        refresh = engine.documents.poll_config()
+        refresh = bool(engine.documents.reread_marked()) | engine.documents.poll_config()
         if engine.prompts.refresh_pending() or refresh:
             self.refresh_ui()
         else:
