@@ -1,0 +1,182 @@
+"""Where an insert that came with no hint is from, by the evidence a server has (pure).
+
+Without a hint, a server sees only text arriving. The size of an insert says
+little: pastes, moves and snippet expansions are as large as AI inserts. What
+it can know is whether the text was **already there**, in the workspace's
+open documents or just removed from one, and whether the insert **replaced a
+word just typed** at the same place. :class:`Provenance` keeps that evidence
+across every open document and gives each hint-less insert its verdict:
+
+- ``move``: the text (whitespace aside) is, or is part of, a text removed
+  from any open document in the last :attr:`Provenance.MOVE_SECONDS`
+  (cut in one file, pasted in another; also an undo or redo of a deletion);
+  when it is exactly a text removed while its lines carried tags, those tags
+  come back (:meth:`Provenance.restore`), as within one document;
+- ``copy``: the text (whitespace aside) is already in an open document, or
+  in one closed a moment ago (:attr:`Provenance.CLOSED_KEPT`): a copy and
+  paste, or a duplicated block;
+- ``snippet``: the insert replaced a single word on its line (the trigger
+  just typed: ``for``, ``def``, ``cl``), in the same change or in a deletion
+  at the same place within :attr:`Provenance.SNIPPET_SECONDS` (Neovim's
+  snippet engines delete the trigger and insert the body as two changes);
+  completion items that replace the typed prefix look the same;
+- ``suspected``: none of these, and the insert is large (the size rule the
+  document applies, :class:`~ownwise.attribution.document.Thresholds`);
+- ``small``: none of these, and the insert is not large.
+
+A client that sends hints is never judged here: a hint always wins. The one
+input of time is the ``clock`` given (monotonic seconds); nothing reads the
+time itself.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .model import Tag
+
+
+class Mirror(Protocol):
+    """What provenance reads of an open document."""
+
+    uri: str
+    revision: int
+
+    @property
+    def text(self) -> str: ...
+
+
+def squash(s: str) -> str:
+    """``s`` without any whitespace (texts that moved may be re-indented)."""
+    return "".join(s.split())
+
+
+@dataclass(slots=True)
+class _Removal:
+    uri: str
+    squashed: str
+    line: int
+    index: int
+    at: float
+    word: bool  # one line, no whitespace: can be a snippet's trigger
+
+
+@dataclass(slots=True)
+class Judgement:
+    """The last verdict, for logs and the benchmark: ``move``, ``copy``, ``snippet``, ``suspected``, ``small``."""
+
+    verdict: str
+    uri: str
+    chars: int
+
+
+class Provenance:
+    """Evidence across the open documents for inserts that came with no hint."""
+
+    #: how long a removed text counts as "just removed" (a cut pasted later is still a move)
+    MOVE_SECONDS = 15 * 60.0
+    #: how many removed texts are kept, across all documents
+    REMOVED_KEPT = 64
+    #: how many recently closed documents' texts are kept for copies
+    CLOSED_KEPT = 8
+    #: a trigger word removed this long before an insert at its place makes a snippet expansion
+    SNIPPET_SECONDS = 0.5
+    #: the longest trigger word
+    TRIGGER_CHARS = 32
+    #: a removed or closed text longer than this (whitespace removed) is not kept
+    KEEP_LIMIT = 4_000_000
+
+    def __init__(self, clock: Callable[[], float], documents: Callable[[], Iterable[Mirror]]) -> None:
+        self._clock = clock
+        self._documents = documents
+        self._removals: deque[_Removal] = deque(maxlen=self.REMOVED_KEPT)
+        self._tagged: OrderedDict[str, tuple[float, tuple[Tag | None, ...]]] = OrderedDict()
+        self._last_removal: dict[str, _Removal] = {}
+        self._closed: OrderedDict[str, str] = OrderedDict()
+        self._squashed: dict[str, tuple[int, str]] = {}
+        self.last: Judgement | None = None
+
+    # ------------------------------------------------------------ evidence
+    def removed(self, uri: str, text: str, tags: tuple[Tag | None, ...] | None, line: int, index: int) -> None:
+        """Non-blank ``text`` was removed from ``uri`` at (line, index); ``tags``: its lines' tags, if any."""
+        now = self._clock()
+        sq = squash(text)
+        if len(sq) > self.KEEP_LIMIT:
+            return
+        word = len(sq) == len(text) and len(text) <= self.TRIGGER_CHARS
+        r = _Removal(uri, sq, line, index, now, word)
+        self._removals.append(r)
+        self._last_removal[uri] = r
+        if tags is not None and any(t is not None for t in tags):
+            self._tagged[text] = (now, tags)
+            self._tagged.move_to_end(text)
+            while len(self._tagged) > self.REMOVED_KEPT:
+                self._tagged.popitem(last=False)
+
+    def closed(self, uri: str, text: str) -> None:
+        """``uri`` was closed with this text: copies from it still count as copies for a while."""
+        self._squashed.pop(uri, None)
+        self._last_removal.pop(uri, None)
+        sq = squash(text)
+        if not sq or len(sq) > self.KEEP_LIMIT:
+            return
+        self._closed[uri] = sq
+        self._closed.move_to_end(uri)
+        while len(self._closed) > self.CLOSED_KEPT:
+            self._closed.popitem(last=False)
+
+    def opened(self, uri: str) -> None:
+        self._closed.pop(uri, None)
+
+    # ------------------------------------------------------------ verdicts
+    def restore(self, text: str) -> tuple[Tag | None, ...] | None:
+        """The tags of exactly ``text`` removed while tagged from any open document, lately."""
+        found = self._tagged.get(text)
+        if found is None or self._clock() - found[0] > self.MOVE_SECONDS:
+            return None
+        return found[1]
+
+    def judge(self, uri: str, text: str, line: int, index: int, large: bool) -> str:
+        """The verdict for ``text`` inserted at (line, index) of ``uri`` with no hint.
+
+        Called before the insert is applied (the document still holds the text before it).
+        ``large``: whether the size rule suspects it.
+        """
+        verdict = self._verdict(uri, text, line, index, large)
+        self.last = Judgement(verdict, uri, len(text))
+        return verdict
+
+    def _verdict(self, uri: str, text: str, line: int, index: int, large: bool) -> str:
+        now = self._clock()
+        last = self._last_removal.get(uri)
+        if (last is not None and (last.line, last.index) == (line, index) and now - last.at <= self.SNIPPET_SECONDS
+                and last.word):
+            return "snippet"
+        if not large:
+            return "small"  # the rest costs a scan; a small insert is not suspected anyway
+        sq = squash(text)
+        if not sq:
+            return "small"
+        for r in reversed(self._removals):
+            if now - r.at > self.MOVE_SECONDS:
+                break
+            if sq in r.squashed:
+                return "move"
+        for doc in self._documents():
+            if sq in self._squashed_text(doc):
+                return "copy"
+        if any(sq in t for t in self._closed.values()):
+            return "copy"
+        return "suspected"
+
+    def _squashed_text(self, doc: Mirror) -> str:
+        cached = self._squashed.get(doc.uri)
+        if cached is not None and cached[0] == doc.revision:
+            return cached[1]
+        sq = squash(doc.text)
+        self._squashed[doc.uri] = (doc.revision, sq)
+        return sq
+
