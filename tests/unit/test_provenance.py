@@ -138,3 +138,43 @@ def test_one_engine_shares_the_evidence_and_forgets_what_it_should(engine: Engin
     insert(engine, B, 1, FRESH)
     insert(engine, C, 1, FRESH)  # FRESH is in b.py now: a copy
     assert suspected(engine, B) == 4 and suspected(engine, C) == 0
+
+
+def type_line(e: Engine, tick: Tick, uri: str, line: int, text: str, col: int = 0) -> int:
+    for ch in text:
+        tick.now += 0.12
+        insert(e, uri, line, ch, col)
+        col += 1
+    return col
+
+
+def test_a_statement_completed_where_the_user_types_is_suspected(engine: Engine, tick: Tick):
+    insert(engine, B, 1, "\n")
+    col = type_line(engine, tick, B, 1, "ret")
+    tick.now += 1.2  # the ghost text showed; Tab (no hint: a client that sends none)
+    insert(engine, B, 1, "urn Path(unquote(parsed.path))", col)
+    assert suspected(engine, B) == 1
+
+
+def test_a_completed_name_or_a_line_typed_elsewhere_is_not(engine: Engine, tick: Tick):
+    insert(engine, B, 1, "\n")
+    col = type_line(engine, tick, B, 1, "x = app")
+    tick.now += 0.5
+    insert(engine, B, 1, "end_to_list(", col)  # a completion item: the rest of one name
+    assert suspected(engine, B) == 0
+    tick.now += 0.5
+    insert(engine, B, 0, "from collections import OrderedDict\n")  # an auto-import, not where the user types
+    assert suspected(engine, B) == 0
+    tick.now += 1.0
+    insert(engine, A, 0, "value = compute(total, rate, items)")  # another document than the one typed in
+    assert suspected(engine, A) == 0
+
+
+def test_a_line_typed_into_then_pasted_from_an_open_document_is_a_copy(engine: Engine, tick: Tick):
+    engine.open(C, "total = compute_total(items, tax_rate, discount)\n", 1, "python")
+    insert(engine, B, 1, "\n")
+    col = type_line(engine, tick, B, 1, "total = ")
+    tick.now += 2.0
+    insert(engine, B, 1, "compute_total(items, tax_rate, discount)", col)  # copied from c.py
+    assert suspected(engine, B) == 0
+    assert engine.provenance.last is not None and engine.provenance.last.verdict == "copy"

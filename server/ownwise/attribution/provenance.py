@@ -21,7 +21,13 @@ across every open document and gives each hint-less insert its verdict:
   snippet engines delete the trigger and insert the body as two changes);
   completion items that replace the typed prefix look the same;
 - ``suspected``: none of these, and the insert is large (the size rule the
-  document applies, :class:`~ownwise.attribution.document.Thresholds`);
+  document applies, :class:`~ownwise.attribution.document.Thresholds`), or
+  it is one line that carries a statement (at least :attr:`Provenance.STATEMENT_NAMES`
+  names or numbers and :attr:`Provenance.STATEMENT_CHARS` non-blank characters)
+  inserted on the line the user was typing on, at or after the last keystroke,
+  within :attr:`Provenance.TYPING_SECONDS`: what an inline completion accepted
+  at the cursor looks like (a keystroke inserts a character, a completion item
+  the rest of a name);
 - ``small``: none of these, and the insert is not large.
 
 A client that sends hints is never judged here: a hint always wins. The one
@@ -31,6 +37,7 @@ time itself.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -86,6 +93,11 @@ class Provenance:
     SNIPPET_SECONDS = 0.5
     #: the longest trigger word
     TRIGGER_CHARS = 32
+    #: a one-line insert on the line being typed, this soon after a keystroke, ...
+    TYPING_SECONDS = 10.0
+    #: ... with at least this many names and numbers and non-blank characters, is suspected like a large one
+    STATEMENT_NAMES = 4
+    STATEMENT_CHARS = 16
     #: a removed or closed text longer than this (whitespace removed) is not kept
     KEEP_LIMIT = 4_000_000
 
@@ -97,6 +109,7 @@ class Provenance:
         self._last_removal: dict[str, _Removal] = {}
         self._closed: OrderedDict[str, str] = OrderedDict()
         self._squashed: dict[str, tuple[int, str]] = {}
+        self._typed: dict[str, tuple[int, int, float]] = {}  # per uri: the line and index after the last keystroke
         self.last: Judgement | None = None
 
     # ------------------------------------------------------------ evidence
@@ -155,6 +168,14 @@ class Provenance:
         if (last is not None and (last.line, last.index) == (line, index) and now - last.at <= self.SNIPPET_SECONDS
                 and last.word):
             return "snippet"
+        if "\n" not in text and "\r" not in text:
+            typed = self._typed.get(uri)
+            if len(text) <= 2:  # a keystroke (or an auto-closed pair)
+                self._typed[uri] = (line, index + len(text), now)
+            elif (not large and typed is not None and typed[0] == line and typed[1] <= index
+                    and now - typed[2] <= self.TYPING_SECONDS and _statement(text, self.STATEMENT_NAMES,
+                                                                           self.STATEMENT_CHARS)):
+                large = True  # a statement completed where the user was typing
         if not large:
             return "small"  # the rest costs a scan; a small insert is not suspected anyway
         sq = squash(text)
@@ -180,3 +201,10 @@ class Provenance:
         self._squashed[doc.uri] = (doc.revision, sq)
         return sq
 
+
+_NAME = re.compile(r"[A-Za-z_0-9]+")
+
+
+def _statement(text: str, names: int, chars: int) -> bool:
+    """More than a keystroke or a completed name: several names or numbers and enough characters."""
+    return len(_NAME.findall(text)) >= names and len(squash(text)) >= chars
