@@ -12,7 +12,11 @@
 --   (vim.g.ownwise_focus holds the params): hook your AI plugins' off switch there.
 -- The server asks through window/showMessageRequest and opens the explanation
 -- document with window/showDocument (handled here: Neovim 0.7 has no handler).
+-- It tells the server exactly which changes came from copilot.lua, copilot.vim or
+-- Neovim's own inline completion, and which were pastes, puts, undos and redos
+-- (see "Exact hints" below and docs/neovim.md).
 -- Usage: luafile client-nvim/ownwise.lua, then lua Ownwise.setup{cmd=..., root=...}
+--   (also: hints = false sends no hints; undo_keys = false leaves u and <C-r> unmapped)
 Ownwise = Ownwise or {}
 
 function Ownwise.setup(opts)
