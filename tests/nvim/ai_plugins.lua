@@ -26,6 +26,10 @@ local function main()
   local M = require("copilot.suggestion")
   M.set_keymap({ accept = "<M-l>", accept_word = "<M-w>", accept_line = "<M-j>" })
 
+  -- Neovim 0.12's own inline completion, where this Neovim has none
+  local inline = require("standin_inline_completion")
+  vim.lsp.inline_completion = inline
+
   dofile(os.getenv("OWNWISE_LUA"))
   vim.cmd("edit " .. root .. "/src/engine.py")
   local buf = vim.api.nvim_get_current_buf()
@@ -102,6 +106,21 @@ local function main()
   keys("<C-r>")
   settle()
   snap("accept redone")
+
+  -- 10. Neovim's inline completion: get() with no candidate shown does nothing; with one, accepts it
+  vim.lsp.inline_completion.get()
+  local n = vim.api.nvim_buf_line_count(buf)
+  keys("Go<Esc>")
+  inline._present(buf, { range = { n, 0, n, 0 }, value = "def triple(x):\n    return 3 * x" })
+  vim.lsp.inline_completion.get()
+  settle()
+  snap("inline_completion accept")
+
+  -- 11. copilot.vim's <Plug>(copilot-accept-word), through the user's <M-Right>: one word of the suggestion
+  vim.g.standin_suggestion = "value = compute(total)"
+  keys("Go<M-Right><Esc>")
+  settle()
+  snap("copilot.vim accept word")
   sent = Ownwise.sent
 end
 

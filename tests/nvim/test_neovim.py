@@ -115,12 +115,20 @@ def test_neovim_ai_plugin_accepts_pastes_and_undo_are_attributed_exactly(tmp_pat
     runs = [k for i, k in enumerate(sent) if i == 0 or sent[i - 1] != k]
     assert runs == [("inlineCompletion", "copilot.lua"), ("inlineCompletion", "copilot.vim"),
                     ("paste", None), ("undo", None), ("redo", None),
-                    ("inlineCompletionPartial", "copilot.lua"), ("redo", None)]
+                    ("inlineCompletionPartial", "copilot.lua"), ("redo", None),
+                    ("inlineCompletion", "vim.lsp.inline_completion"), ("inlineCompletionPartial", "copilot.vim")]
     assert all(isinstance(h["version"], int) for h in data["sent"])
     con = sqlite3.connect(tmp_path / "data" / "ownwise.db")
     try:
         rows = con.execute("select kind, source, lines from edits order by ts").fetchall()
     finally:
         con.close()
+    inline = steps["inline_completion accept"]
+    assert inline["lines"][-2:] == ["def triple(x):", "    return 3 * x"]
+    assert [(r["kind"], r["source"]) for r in inline["ranges"]][-1] == ("inlineCompletion", "vim.lsp.inline_completion")
     assert rows == [("inlineCompletion", "copilot.lua", 4), ("inlineCompletion", "copilot.vim", 2),
-                    ("inlineCompletionPartial", "copilot.lua", 1)]
+                    ("inlineCompletionPartial", "copilot.lua", 1),
+                    ("inlineCompletion", "vim.lsp.inline_completion", 2), ("inlineCompletionPartial", "copilot.vim", 1)]
+    word = steps["copilot.vim accept word"]
+    assert word["lines"][-1] == "value"
+    assert [(r["kind"], r["source"]) for r in word["ranges"]][-1] == ("inlineCompletionPartial", "copilot.vim")
