@@ -178,3 +178,23 @@ def test_a_line_typed_into_then_pasted_from_an_open_document_is_a_copy(engine: E
     insert(engine, B, 1, "compute_total(items, tax_rate, discount)", col)  # copied from c.py
     assert suspected(engine, B) == 0
     assert engine.provenance.last is not None and engine.provenance.last.verdict == "copy"
+
+
+LONG = "    return compute_total(items, tax_rate=tax_rate, discount=discount, rounding=rounding_mode)\n"
+
+
+def test_a_keystroke_sent_as_the_whole_document_is_not_suspected(engine: Engine, tick: Tick):
+    engine.open(C, "def f(items):\n" + LONG + "x = 1\n", 1, "python")
+    tick.now += 1.0
+    typed = LONG.replace("rounding_mode)", "rounding_mode) ")
+    engine.change(C, None, [Change.replace_all("def f(items):\n" + typed + "x = 1\n")])  # a client syncing whole text
+    assert suspected(engine, C) == 0
+    assert engine.provenance.last is not None and engine.provenance.last.verdict == "edit"
+
+
+def test_a_rewrite_that_keeps_only_the_first_line_is_judged_by_what_it_adds(engine: Engine, tick: Tick):
+    engine.open(C, "def f(a, b):\n    pass\n", 1, "python")
+    tick.now += 1.0
+    engine.change(C, None, [Change("def f(a, b):\n    if b == 0:\n        return None\n    return a / b\n",
+                                   0, 0, 2, 0)])
+    assert suspected(engine, C) == 4

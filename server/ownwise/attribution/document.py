@@ -391,7 +391,8 @@ class TrackedDocument:
             nonws_lines = sum(1 for piece in split_lines(text) if has_text(piece))
             large = nonws_lines >= th.min_lines or len(_squash(text)) >= th.min_chars
             if self.judge is not None:
-                large = self.judge.judge(self.uri, text, removed_from, si, large) == SUSPECTED
+                large = self.judge.judge(self.uri, text, removed_from, si, large, removed=removed,
+                                         size=lambda t: _is_large(t, th)) == SUSPECTED
             if large:
                 suspect = _squash(text) not in self._deleted
         fmt = hint is EditKind.FORMAT or (whitespace_only and not ai)
@@ -463,6 +464,12 @@ class TrackedDocument:
         """Tags of the removed text's lines, piece by piece."""
         pieces = split_lines(removed)
         return tuple(old_tags[i] if i < len(old_tags) else None for i in range(len(pieces)))
+
+
+def _is_large(text: str, th: Thresholds) -> bool:
+    """The size rule: enough non-blank lines or non-whitespace characters to suspect."""
+    return (sum(1 for piece in split_lines(text) if has_text(piece)) >= th.min_lines
+            or len(_squash(text)) >= th.min_chars)
 
 
 def _squash(s: str) -> str:

@@ -15,6 +15,10 @@ across every open document and gives each hint-less insert its verdict:
 - ``copy``: the text (whitespace aside) is already in an open document, or
   in one closed a moment ago (:attr:`Provenance.CLOSED_KEPT`): a copy and
   paste, or a duplicated block;
+- ``edit``: the insert replaced text and, without the start and the end
+  they share, what it adds is not large (a line sent again whole with one
+  character typed, as a client syncing whole lines or documents does; a
+  rename);
 - ``snippet``: the insert replaced a single word on its line (the trigger
   just typed: ``for``, ``def``, ``cl``), in the same change or in a deletion
   at the same place within :attr:`Provenance.SNIPPET_SECONDS` (Neovim's
@@ -152,22 +156,27 @@ class Provenance:
             return None
         return found[1]
 
-    def judge(self, uri: str, text: str, line: int, index: int, large: bool) -> str:
+    def judge(self, uri: str, text: str, line: int, index: int, large: bool, *, removed: str = "",
+              size: Callable[[str], bool] | None = None) -> str:
         """The verdict for ``text`` inserted at (line, index) of ``uri`` with no hint.
 
         Called before the insert is applied (the document still holds the text before it).
-        ``large``: whether the size rule suspects it.
+        ``large``: whether the size rule suspects it; ``removed``: the text the same change
+        replaced; ``size``: the size rule, for the part of ``text`` that is new.
         """
-        verdict = self._verdict(uri, text, line, index, large)
+        verdict = self._verdict(uri, text, line, index, large, removed, size)
         self.last = Judgement(verdict, uri, len(text))
         return verdict
 
-    def _verdict(self, uri: str, text: str, line: int, index: int, large: bool) -> str:
+    def _verdict(self, uri: str, text: str, line: int, index: int, large: bool, removed: str,
+                 size: Callable[[str], bool] | None) -> str:
         now = self._clock()
         last = self._last_removal.get(uri)
         if (last is not None and (last.line, last.index) == (line, index) and now - last.at <= self.SNIPPET_SECONDS
                 and last.word):
             return "snippet"
+        if large and removed and size is not None and not size(new_part(removed, text)):
+            return "edit"  # the text it replaced, with a small change (a line re-sent whole, a rename)
         if "\n" not in text and "\r" not in text:
             typed = self._typed.get(uri)
             if len(text) <= 2:  # a keystroke (or an auto-closed pair)
@@ -208,3 +217,15 @@ _NAME = re.compile(r"[A-Za-z_0-9]+")
 def _statement(text: str, names: int, chars: int) -> bool:
     """More than a keystroke or a completed name: several names or numbers and enough characters."""
     return len(_NAME.findall(text)) >= names and len(squash(text)) >= chars
+
+
+def new_part(removed: str, inserted: str) -> str:
+    """What ``inserted`` adds to the text it replaced: without the start and end they share."""
+    n = min(len(removed), len(inserted))
+    p = 0
+    while p < n and removed[p] == inserted[p]:
+        p += 1
+    s = 0
+    while s < n - p and removed[-1 - s] == inserted[-1 - s]:
+        s += 1
+    return inserted[p : len(inserted) - s]
