@@ -198,3 +198,15 @@ def test_a_rewrite_that_keeps_only_the_first_line_is_judged_by_what_it_adds(engi
     engine.change(C, None, [Change("def f(a, b):\n    if b == 0:\n        return None\n    return a / b\n",
                                    0, 0, 2, 0)])
     assert suspected(engine, C) == 4
+
+
+def test_a_cut_survives_many_deleted_words_and_characters_before_the_paste(engine: Engine, tick: Tick):
+    engine.change(A, None, [Change("", 2, 0, 7, 0)])  # cut the helper
+    for _ in range(100):  # then the user types and deletes in b.py: words and characters
+        tick.now += 0.2
+        insert(engine, B, 0, "word ")
+        engine.change(B, None, [Change("", 0, 0, 0, 5)])
+        insert(engine, B, 0, "x")
+        engine.change(B, None, [Change("", 0, 0, 0, 1)])
+    insert(engine, B, 1, HELPER)
+    assert suspected(engine, B) == 0

@@ -8,7 +8,8 @@ word just typed** at the same place. :class:`Provenance` keeps that evidence
 across every open document and gives each hint-less insert its verdict:
 
 - ``move``: the text (whitespace aside) is, or is part of, a text removed
-  from any open document in the last :attr:`Provenance.MOVE_SECONDS`
+  from any open document in the last :attr:`Provenance.MOVE_SECONDS` (the last
+  64 large and 64 small removals are kept, so deleting words does not push a cut out)
   (cut in one file, pasted in another; also an undo or redo of a deletion);
   when it is exactly a text removed while its lines carried tags, those tags
   come back (:meth:`Provenance.restore`), as within one document;
@@ -89,8 +90,10 @@ class Provenance:
 
     #: how long a removed text counts as "just removed" (a cut pasted later is still a move)
     MOVE_SECONDS = 15 * 60.0
-    #: how many removed texts are kept, across all documents
+    #: how many removed texts are kept, across all documents (small and large ones apart)
     REMOVED_KEPT = 64
+    #: a removal this long (whitespace aside) is kept among the large ones
+    LARGE_REMOVAL = 24
     #: how many recently closed documents' texts are kept for copies
     CLOSED_KEPT = 8
     #: a trigger word removed this long before an insert at its place makes a snippet expansion
@@ -109,6 +112,7 @@ class Provenance:
         self._clock = clock
         self._documents = documents
         self._removals: deque[_Removal] = deque(maxlen=self.REMOVED_KEPT)
+        self._large_removals: deque[_Removal] = deque(maxlen=self.REMOVED_KEPT)  # words deleted do not push these out
         self._tagged: OrderedDict[str, tuple[float, tuple[Tag | None, ...]]] = OrderedDict()
         self._last_removal: dict[str, _Removal] = {}
         self._closed: OrderedDict[str, str] = OrderedDict()
@@ -125,8 +129,10 @@ class Provenance:
             return
         word = len(sq) == len(text) and len(text) <= self.TRIGGER_CHARS
         r = _Removal(uri, sq, line, index, now, word)
-        self._removals.append(r)
         self._last_removal[uri] = r
+        if len(sq) < 2:
+            return  # a keystroke's worth: nothing to move or restore, and it would push real cuts out
+        (self._large_removals if len(sq) >= self.LARGE_REMOVAL else self._removals).append(r)
         if tags is not None and any(t is not None for t in tags):
             self._tagged[text] = (now, tags)
             self._tagged.move_to_end(text)
@@ -190,11 +196,12 @@ class Provenance:
         sq = squash(text)
         if not sq:
             return "small"
-        for r in reversed(self._removals):
-            if now - r.at > self.MOVE_SECONDS:
-                break
-            if sq in r.squashed:
-                return "move"
+        for ring in (self._large_removals, self._removals):
+            for r in reversed(ring):
+                if now - r.at > self.MOVE_SECONDS:
+                    break
+                if len(r.squashed) >= len(sq) and sq in r.squashed:
+                    return "move"
         for doc in self._documents():
             if sq in self._squashed_text(doc):
                 return "copy"
