@@ -54,9 +54,6 @@ from .model import Tag
 class Mirror(Protocol):
     """What provenance reads of an open document."""
 
-    uri: str
-    revision: int
-
     @property
     def text(self) -> str: ...
 
@@ -106,7 +103,7 @@ class Provenance:
     STATEMENT_NAMES = 4
     STATEMENT_CHARS = 16
     #: a removed or closed text longer than this (whitespace removed) is not kept
-    KEEP_LIMIT = 4_000_000
+    KEEP_LIMIT = 1_000_000
 
     def __init__(self, clock: Callable[[], float], documents: Callable[[], Iterable[Mirror]]) -> None:
         self._clock = clock
@@ -116,7 +113,6 @@ class Provenance:
         self._tagged: OrderedDict[str, tuple[float, tuple[Tag | None, ...]]] = OrderedDict()
         self._last_removal: dict[str, _Removal] = {}
         self._closed: OrderedDict[str, str] = OrderedDict()
-        self._squashed: dict[str, tuple[int, str]] = {}
         self._typed: dict[str, tuple[int, int, float]] = {}  # per uri: the line and index after the last keystroke
         self.last: Judgement | None = None
 
@@ -141,7 +137,6 @@ class Provenance:
 
     def closed(self, uri: str, text: str) -> None:
         """``uri`` was closed with this text: copies from it still count as copies for a while."""
-        self._squashed.pop(uri, None)
         self._last_removal.pop(uri, None)
         sq = squash(text)
         if not sq or len(sq) > self.KEEP_LIMIT:
@@ -202,20 +197,12 @@ class Provenance:
                     break
                 if len(r.squashed) >= len(sq) and sq in r.squashed:
                     return "move"
-        for doc in self._documents():
-            if sq in self._squashed_text(doc):
-                return "copy"
+        if _found_in((doc.text for doc in self._documents()), text, sq):
+            return "copy"
         if any(sq in t for t in self._closed.values()):
             return "copy"
         return "suspected"
 
-    def _squashed_text(self, doc: Mirror) -> str:
-        cached = self._squashed.get(doc.uri)
-        if cached is not None and cached[0] == doc.revision:
-            return cached[1]
-        sq = squash(doc.text)
-        self._squashed[doc.uri] = (doc.revision, sq)
-        return sq
 
 
 _NAME = re.compile(r"[A-Za-z_0-9]+")
@@ -236,3 +223,27 @@ def new_part(removed: str, inserted: str) -> str:
     while s < n - p and removed[-1 - s] == inserted[-1 - s]:
         s += 1
     return inserted[p : len(inserted) - s]
+
+
+def _found_in(texts: Iterable[str], inserted: str, squashed: str) -> bool:
+    """Whether one of ``texts`` holds ``inserted``, whitespace aside.
+
+    Found by its longest line (stripped, searched as it is: fast, no copy of the text), then
+    checked with whitespace removed around each place it occurs: nothing is kept between calls.
+    """
+    anchor = max((line.strip() for line in inserted.splitlines()), key=len, default="")
+    if not anchor:
+        return False
+    span = 3 * len(inserted) + 256
+    for text in texts:
+        at, looked = text.find(anchor), 0
+        while at >= 0:
+            looked += 1
+            if looked > 200:  # a common line (``}``, ``pass``): look at the whole text once instead
+                if squashed in squash(text):
+                    return True
+                break
+            if squashed in squash(text[max(0, at - span) : at + span]):
+                return True
+            at = text.find(anchor, at + 1)
+    return False
