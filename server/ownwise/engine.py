@@ -81,6 +81,8 @@ class Engine:
         """Take new settings; return messages about bad ownership rules."""
         self._settings = settings
         self.hints.window = settings.attribution.hint_window_seconds
+        for st in self.documents.docs.values():
+            st.doc.judge = self.provenance if settings.attribution.evidence else None
         self.sessions.idle_minutes = settings.session.idle_minutes
         self.prompts.apply_settings(settings)
         return self.documents.apply_settings(settings)
@@ -103,7 +105,7 @@ class Engine:
     def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> DocState | None:
         st = self.documents.open(uri, text, version, language_id)
         if st is not None:
-            st.doc.judge = self.provenance
+            st.doc.judge = self.provenance if self._settings.attribution.evidence else None
             self.provenance.opened(uri)
             self.recorder.restore(uri, st)
         return st

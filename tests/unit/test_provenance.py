@@ -210,3 +210,18 @@ def test_a_cut_survives_many_deleted_words_and_characters_before_the_paste(engin
         engine.change(B, None, [Change("", 0, 0, 0, 1)])
     insert(engine, B, 1, HELPER)
     assert suspected(engine, B) == 0
+
+
+def test_the_evidence_can_be_turned_off_and_on_again(tmp_path: Path, tick: Tick):
+    from ownwise.settings import parse_settings
+
+    off, _ = parse_settings({"attribution": {"evidence": False}})
+    e = Engine(off, clock=tick, db_path=tmp_path / "ownwise.db")
+    e.open(A, "import os\n\n" + HELPER, 1, "python")
+    e.open(B, "x = 1\n", 1, "python")
+    insert(e, B, 1, HELPER)  # a copy, judged by size alone
+    assert suspected(e, B) == 5
+    on, _ = parse_settings({})
+    e.apply_settings(on)
+    insert(e, B, 0, HELPER)
+    assert suspected(e, B) == 5
