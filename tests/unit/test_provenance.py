@@ -225,3 +225,11 @@ def test_the_evidence_can_be_turned_off_and_on_again(tmp_path: Path, tick: Tick)
     e.apply_settings(on)
     insert(e, B, 0, HELPER)
     assert suspected(e, B) == 5
+
+
+def test_sorted_lines_are_an_edit_not_new_code(engine: Engine, tick: Tick):
+    engine.open(C, "import sys\nimport os\nimport json\nimport re\n", 1, "python")
+    tick.now += 1.0
+    engine.change(C, None, [Change("import json\nimport os\nimport re\nimport sys\n", 0, 0, 4, 0)])  # Sort Lines
+    assert suspected(engine, C) == 0
+    assert engine.provenance.last is not None and engine.provenance.last.verdict == "edit"

@@ -19,7 +19,8 @@ across every open document and gives each hint-less insert its verdict:
 - ``edit``: the insert replaced text and, without the start and the end
   they share, what it adds is not large (a line sent again whole with one
   character typed, as a client syncing whole lines or documents does; a
-  rename);
+  rename), or every line it inserts is one of the lines it replaced
+  (sorted or moved lines);
 - ``snippet``: the insert replaced a single word on its line (the trigger
   just typed: ``for``, ``def``, ``cl``), in the same change or in a deletion
   at the same place within :attr:`Provenance.SNIPPET_SECONDS` (Neovim's
@@ -176,8 +177,12 @@ class Provenance:
         if (last is not None and (last.line, last.index) == (line, index) and now - last.at <= self.SNIPPET_SECONDS
                 and last.word):
             return "snippet"
-        if large and removed and size is not None and not size(new_part(removed, text)):
-            return "edit"  # the text it replaced, with a small change (a line re-sent whole, a rename)
+        if large and removed:
+            if size is not None and not size(new_part(removed, text)):
+                return "edit"  # the text it replaced, with a small change (a line re-sent whole, a rename)
+            old = {squash(x) for x in removed.splitlines()}
+            if all(squash(x) in old for x in text.splitlines() if x.strip()):
+                return "edit"  # the lines it replaced, reordered (sort lines, move lines)
         if "\n" not in text and "\r" not in text:
             typed = self._typed.get(uri)
             if len(text) <= 2:  # a keystroke (or an auto-closed pair)
