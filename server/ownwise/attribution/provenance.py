@@ -8,9 +8,10 @@ word just typed** at the same place. :class:`Provenance` keeps that evidence
 across every open document and gives each hint-less insert its verdict:
 
 - ``move``: the text (whitespace aside) is, or is part of, a text removed
-  from any open document in the last :attr:`Provenance.MOVE_SECONDS` (the last
-  64 large and 64 small removals are kept, so deleting words does not push a cut out)
-  (cut in one file, pasted in another; also an undo or redo of a deletion);
+  from any open document in the last :attr:`Provenance.MOVE_SECONDS` (cut in
+  one file, pasted in another; also an undo or redo of a deletion; the last
+  64 large and 64 small removals are kept apart, so deleting words does not
+  push a cut out);
   when it is exactly a text removed while its lines carried tags, those tags
   come back (:meth:`Provenance.restore`), as within one document;
 - ``copy``: the text (whitespace aside) is already in an open document, or
