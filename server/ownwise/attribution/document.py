@@ -25,7 +25,7 @@ from ..hashing import text_hash
 from .lines import Lines, split_lines
 from .linetags import LineTags
 from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
-from .provenance import Provenance
+from .provenance import Provenance, squash
 
 _NON_WS = re.compile(r"\S")
 
@@ -388,8 +388,7 @@ class TrackedDocument:
                 restored = self.judge.restore(text)  # cut in another open document
         suspect = False
         if hint is None and not restored and ins_text_nonws and not ai:
-            nonws_lines = sum(1 for piece in split_lines(text) if has_text(piece))
-            large = nonws_lines >= th.min_lines or len(_squash(text)) >= th.min_chars
+            large = _is_large(text, th)
             if self.judge is not None:
                 large = self.judge.judge(self.uri, text, removed_from, si, large, removed=removed,
                                          size=lambda t: _is_large(t, th)) == SUSPECTED
@@ -472,6 +471,4 @@ def _is_large(text: str, th: Thresholds) -> bool:
             or len(_squash(text)) >= th.min_chars)
 
 
-def _squash(s: str) -> str:
-    """``s`` without any whitespace (to compare texts that moved)."""
-    return "".join(s.split())
+_squash = squash  # ``s`` without any whitespace (to compare texts that moved)
