@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .attribution import SUSPECTED, Change, EditEvent, EditKind, HintBook
+from .attribution import SUSPECTED, Change, EditEvent, EditKind, HintBook, Provenance
 from .clock import Now, utc_now
 from .crediting import AgentCredit
 from .documents import DocState, Documents, UserNotifier, uri_to_path
@@ -63,6 +63,8 @@ class Engine:
         self.documents = Documents(settings, self.recorder.docs_dir, override_for=self.recorder.override_for,
                                    notify_user=self.notify_user)
         self.hints = HintBook(clock, settings.attribution.hint_window_seconds)
+        #: moves, copies and snippet expansions across the open documents, for hint-less inserts
+        self.provenance = Provenance(clock, lambda: (st.doc for st in self.documents.docs.values()))
         self.sessions = SessionTracker(wall, settings.session.idle_minutes)
         self.credit = AgentCredit(self.documents, self.recorder, wall)
         self.prompts = ExplanationDebt(settings, self.documents, self.recorder, wall)
@@ -79,6 +81,8 @@ class Engine:
         """Take new settings; return messages about bad ownership rules."""
         self._settings = settings
         self.hints.window = settings.attribution.hint_window_seconds
+        for st in self.documents.docs.values():
+            st.doc.judge = self.provenance if settings.attribution.evidence else None
         self.sessions.idle_minutes = settings.session.idle_minutes
         self.prompts.apply_settings(settings)
         return self.documents.apply_settings(settings)
@@ -101,6 +105,8 @@ class Engine:
     def open(self, uri: str, text: str, version: int | None, language_id: str = "") -> DocState | None:
         st = self.documents.open(uri, text, version, language_id)
         if st is not None:
+            st.doc.judge = self.provenance if self._settings.attribution.evidence else None
+            self.provenance.opened(uri)
             self.recorder.restore(uri, st)
         return st
 
@@ -110,6 +116,7 @@ class Engine:
         self.prompts.forget(uri)
         if st is None:
             return
+        self.provenance.closed(uri, st.doc.text)
         if st.snapshot_revision != st.doc.revision:
             self.recorder.snapshot(uri, st)
         self.prompts.keep_closed(uri, st, self.sessions.current)

@@ -31,6 +31,8 @@ class AttributionSettings(_Model):
     suspected_min_lines: int = Field(2, ge=1)
     suspected_min_chars: int = Field(80, ge=1)
     hint_window_seconds: float = Field(2.0, gt=0, le=60)
+    #: judge hint-less inserts by the evidence across open documents (moves, copies, snippets); off: size alone
+    evidence: bool = True
 
 
 class EvidenceSettings(_Model):

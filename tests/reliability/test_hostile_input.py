@@ -182,11 +182,12 @@ class RawServer:
         return self.responses[key][0]
 
     # --------------------------------------------------------------- lifecycle
-    def initialize(self, root: Path) -> None:
+    def initialize(self, root: Path, options: dict | None = None) -> None:
         r = self.request("initialize", {
             "processId": os.getpid(), "rootUri": root.as_uri(),
             "workspaceFolders": [{"uri": root.as_uri(), "name": "ws"}],
             "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+            **({"initializationOptions": options} if options is not None else {}),
         })
         assert r["result"]["capabilities"]["positionEncoding"] == "utf-16"
         self.notify("initialized", {})

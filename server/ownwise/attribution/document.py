@@ -25,6 +25,7 @@ from ..hashing import text_hash
 from .lines import Lines, split_lines
 from .linetags import LineTags
 from .model import SUSPECTED, AIRange, EditEvent, EditKind, Tag, snippet_of
+from .provenance import Provenance, squash
 
 _NON_WS = re.compile(r"\S")
 
@@ -158,6 +159,8 @@ class TrackedDocument:
         self._removed: OrderedDict[str, tuple[Tag | None, ...]] = OrderedDict()
         self._deleted: deque[str] = deque(maxlen=self.DELETED_CACHE)
         self.revision = 0  # bumps on every change; lets callers cache derived figures
+        #: evidence across the open documents for hint-less inserts (moves, copies, snippets)
+        self.judge: Provenance | None = None
 
     # ------------------------------------------------------------------ text
     @property
@@ -360,15 +363,18 @@ class TrackedDocument:
         # Remember removed tagged text for undo/redo and moves.
         if del_nonws:
             # the removed text's own lines (not the line before, widened into the window above)
+            removed_tags = None
             if any(t is not None for t in tags[removed_from : el + 1]):
                 key = removed
-                self._removed[key] = self._removed_tags_for(
+                removed_tags = self._removed[key] = self._removed_tags_for(
                     removed, tags[removed_from : el + 1]
                 )
                 self._removed.move_to_end(key)
                 while len(self._removed) > self.REMOVED_CACHE:
                     self._removed.popitem(last=False)
             self._deleted.append(_squash(removed))
+            if self.judge is not None:
+                self.judge.removed(self.uri, removed, removed_tags, removed_from, si)
 
         # Where each new line's inserted part lies in ``combined``.
         ins_a = len(prefix)
@@ -378,10 +384,15 @@ class TrackedDocument:
         restored = None
         if ins_text_nonws and hint in _RESTORING:
             restored = self._removed.get(text)
+            if restored is None and self.judge is not None:
+                restored = self.judge.restore(text)  # cut in another open document
         suspect = False
         if hint is None and not restored and ins_text_nonws and not ai:
-            nonws_lines = sum(1 for piece in split_lines(text) if has_text(piece))
-            if nonws_lines >= th.min_lines or len(_squash(text)) >= th.min_chars:
+            large = _is_large(text, th)
+            if self.judge is not None:
+                large = self.judge.judge(self.uri, text, removed_from, si, large, removed=removed,
+                                         size=lambda t: _is_large(t, th)) == SUSPECTED
+            if large:
                 suspect = _squash(text) not in self._deleted
         fmt = hint is EditKind.FORMAT or (whitespace_only and not ai)
 
@@ -454,6 +465,10 @@ class TrackedDocument:
         return tuple(old_tags[i] if i < len(old_tags) else None for i in range(len(pieces)))
 
 
-def _squash(s: str) -> str:
-    """``s`` without any whitespace (to compare texts that moved)."""
-    return "".join(s.split())
+def _is_large(text: str, th: Thresholds) -> bool:
+    """The size rule: enough non-blank lines or non-whitespace characters to suspect."""
+    return (sum(1 for piece in split_lines(text) if has_text(piece)) >= th.min_lines
+            or len(_squash(text)) >= th.min_chars)
+
+
+_squash = squash  # ``s`` without any whitespace (to compare texts that moved)
