@@ -130,7 +130,7 @@ class Engine:
         pending = self.hints.take(uri, version)
         kind = pending.kind if pending else None
         result = st.doc.apply(changes, kind, pending.source if pending else None, version=version,
-                              thresholds=self.documents.thresholds())
+                              thresholds=self.documents.thresholds(), epoch=self.sessions.epoch)
         for w in result.warnings:
             log.warning("%s (version %s): %s", uri, version, w)
         ev = result.event
