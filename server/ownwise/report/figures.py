@@ -18,6 +18,8 @@ DEBT_CLASSES = ("repeatable", "core")
 INLINE_KINDS = ("inlineCompletion", "inlineCompletionPartial")
 RECALL_OK = ("hard", "good", "easy")
 EXPLAIN_KINDS = ("explain", "recall")
+#: a week whose human lines were counted per keystroke (before ``humanLinesSince``): not shown
+UNCOUNTED = "uncounted"
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,16 @@ def weekly(
     answers: Sequence[AnswerFact],
     focus: Sequence[FocusWeek],
     debts: DebtIndex | None = None,  # built from ``fates`` and ``explained`` when not given
+    *,
+    human_from: Sequence[str | None] | None = None,  # per week: None, an ISO instant, or UNCOUNTED
+    share_totals: Sequence[Sequence[EditTotal]] | None = None,  # per week: the AI lines beside the human ones
 ) -> list[dict]:
-    """The ``weeks`` entries of the report JSON (docs/report.md), oldest first."""
+    """The ``weeks`` entries of the report JSON (docs/report.md), oldest first.
+
+    ``human_from`` says since when each week's human lines are counted once per line: ``None`` the whole
+    week, an instant from then on (``share_totals`` then holds the AI lines from then on, for the share and
+    the total), :data:`UNCOUNTED` not at all (every figure resting on human lines is ``null``).
+    """
     fate_by_week: dict[int, list[LineFate]] = defaultdict(list)
     for f in fates:
         if f.ai and (i := week_index(weeks, f.ts)) is not None:
@@ -175,6 +185,9 @@ def weekly(
     out = []
     for i, w in enumerate(weeks):
         totals = edit_totals[i]
+        shares = share_totals[i] if share_totals is not None else totals
+        hfrom = human_from[i] if human_from is not None else None
+        known = hfrom != UNCOUNTED
         humans = human_lines[i]
         fw = focus[i]
         fates_w = fate_by_week.get(i, [])
@@ -196,6 +209,7 @@ def weekly(
                     sum(p.status == "skipped" for p in ps))
 
         ai = ai_lines(lambda t: True)
+        share_ai = sum(t.lines for t in shares if t.ai)
         human = sum(humans.values())
         present, rewritten, gone = fate_counts(None)
         prompted, explained_n, cannot, skipped = cohort(None)
@@ -204,33 +218,40 @@ def weekly(
         recall_ok = sum(a.rating in RECALL_OK and not a.cannot_explain for a in reviews)
         errors = list(fw.estimate_errors)
 
+        def known_or_none(v):
+            return v if known else None
+
         by_class = {}
         for c in CLASSES:
             c_ai = ai_lines(lambda t, c=c: t.ownership_class == c)
+            c_share_ai = sum(t.lines for t in shares if t.ai and t.ownership_class == c)
             c_human = humans.get(c, 0)
             c_present, c_rewritten, c_gone = fate_counts(c)
             c_prompted, c_explained, _, _ = cohort(c)
             in_min, in_lines, out_min, out_lines = fw.by_class.get(c, (0, 0, 0, 0))
             by_class[c] = {
-                "aiLines": c_ai, "humanLines": c_human, "aiShare": ratio(c_ai, c_ai + c_human),
+                "aiLines": c_ai, "humanLines": known_or_none(c_human),
+                "aiShare": known_or_none(ratio(c_share_ai, c_share_ai + c_human)),
                 "present": c_present, "rewritten": c_rewritten, "gone": c_gone,
                 "prompted": c_prompted, "explained": c_explained, "explanationRate": ratio(c_explained, c_prompted),
                 "debtLines": debt.get(c, 0),
-                "noAiVelocity": rate(in_lines, in_min), "regularVelocity": rate(out_lines, out_min),
+                "noAiVelocity": known_or_none(rate(in_lines, in_min)),
+                "regularVelocity": known_or_none(rate(out_lines, out_min)),
             }
 
         out.append({
             "weekStart": w.start.isoformat(),
             "complete": w.complete,
+            "humanLinesFrom": hfrom if known else None,
             "output": {
                 "aiLines": ai,
                 "inlineLines": ai_lines(lambda t: t.kind in INLINE_KINDS),
                 "chatLines": ai_lines(lambda t: t.kind == "chatEdit"),
                 "agentLines": ai_lines(lambda t: t.kind == "agentEdit"),
                 "suspectedLines": sum(t.lines for t in totals if t.kind == "suspected"),
-                "humanLines": human,
-                "totalLines": ai + human,
-                "aiShare": ratio(ai, ai + human),
+                "humanLines": known_or_none(human),
+                "totalLines": known_or_none(share_ai + human),
+                "aiShare": known_or_none(ratio(share_ai, share_ai + human)),
                 "present": present, "rewritten": rewritten, "gone": gone,
             },
             "capability": {
@@ -241,10 +262,12 @@ def weekly(
                 "debtLines": sum(debt.values()), "debtLinesCore": debt["core"],
                 "debtLinesRepeatable": debt["repeatable"],
                 "focusMinutes": round(fw.focus_minutes, 1), "goalMinutes": fw.goal_minutes, "goalMet": fw.met,
-                "noAiVelocity": rate(fw.inside_lines, fw.inside_minutes),
-                "regularVelocity": rate(fw.outside_lines, fw.outside_minutes),
-                "noAiTypingMinutes": fw.inside_minutes, "noAiTypedLines": fw.inside_lines,
-                "regularTypingMinutes": fw.outside_minutes, "regularTypedLines": fw.outside_lines,
+                "noAiVelocity": known_or_none(rate(fw.inside_lines, fw.inside_minutes)),
+                "regularVelocity": known_or_none(rate(fw.outside_lines, fw.outside_minutes)),
+                "noAiTypingMinutes": known_or_none(fw.inside_minutes),
+                "noAiTypedLines": known_or_none(fw.inside_lines),
+                "regularTypingMinutes": known_or_none(fw.outside_minutes),
+                "regularTypedLines": known_or_none(fw.outside_lines),
                 "estimateErrorPct": round(sum(abs(e) for e in errors) / len(errors), 1) if errors else None,
             },
             "byClass": by_class,
