@@ -172,6 +172,7 @@ export interface OwnershipSetArgs {
 
 export interface PendingPrompts {
   prompts: PromptItem[];
+  cannotExplain?: PromptItem[];
 }
 
 export interface PromptItem {
@@ -230,6 +231,8 @@ export interface SessionEnded {
   ended: boolean;
   sessionId?: number | null;
   prompts: number;
+  smallLines?: number | null;
+  minLines?: number | null;
 }
 
 export interface SkipPromptParams {

@@ -154,7 +154,7 @@ def _report(args, store, *, since=None, progress=None) -> dict:
     settings, _ = parse_settings(store.get("settings"))
     return build_report(store, now=utc_now().astimezone(), week_start=settings.focus.week_start,
                         goal_minutes=settings.focus.weekly_goal_minutes, weeks=args.weeks, since=since,
-                        progress=progress)
+                        progress=progress, min_lines=settings.prompts.min_lines)
 
 
 def _write_out(args, text: str) -> None:

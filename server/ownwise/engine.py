@@ -60,6 +60,7 @@ class Engine:
         self.notify_user = notify_user or (lambda level, msg: None)
         self.recorder = Recorder(db_path=db_path, store=store, wall=wall, notify_user=self.notify_user)
         self.recorder.on_open = self._store_opened
+        self.recorder.suspected_counts_as_ai = settings.attribution.suspected_counts_as_ai
         self.documents = Documents(settings, self.recorder.docs_dir, override_for=self.recorder.override_for,
                                    notify_user=self.notify_user)
         self.hints = HintBook(clock, settings.attribution.hint_window_seconds)
@@ -80,6 +81,7 @@ class Engine:
         self._settings = settings
         self.hints.window = settings.attribution.hint_window_seconds
         self.sessions.idle_minutes = settings.session.idle_minutes
+        self.recorder.suspected_counts_as_ai = settings.attribution.suspected_counts_as_ai
         self.prompts.apply_settings(settings)
         return self.documents.apply_settings(settings)
 
@@ -221,12 +223,12 @@ class Engine:
         if s is None:
             return None
         self.recorder.session_ended(s)
-        prompts, earlier = self.prompts.end_of_session(s)
+        ended = self.prompts.end_of_session(s)
         self.flush()
         self.prompts.refresh_pending()
         log.info("session %s ended (%s): %d files, %d AI events, %d prompts",
-                 s.id, reason, len(s.files), len(s.events), len(prompts))
-        return SessionEnd(s, prompts, earlier)
+                 s.id, reason, len(s.files), len(s.events), len(ended.prompts))
+        return ended
 
     def set_prompt_choice(self, session_id: int, choice: str) -> None:
         self.recorder.set_prompt_choice(session_id, choice, self.documents.docs, self.sessions)

@@ -260,7 +260,8 @@ def test_debt_holds_a_sessions_prompts_in_the_queue_without_a_database(tmp_path:
     ai_insert(e, uri, 0, BLOCK)
     s = e.sessions.end("command")
     assert s is not None
-    prompts, earlier = e.prompts.end_of_session(s)
+    ended = e.prompts.end_of_session(s)
+    prompts, earlier = ended.prompts, ended.earlier
     assert prompts == [] and earlier == []
     assert [p.path for p in e.recorder.queue.prompts.values()] == ["src/a.py"]
 

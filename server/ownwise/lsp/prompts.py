@@ -221,7 +221,9 @@ def register(server: OwnwiseServer) -> PromptFlows:
     def pending_prompts(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
         from ..prompts.service import prompt_json
 
-        return {"prompts": [prompt_json(p) for p in _service(ls, P.PENDING_PROMPTS).pending()]}
+        service = _service(ls, P.PENDING_PROMPTS)
+        return {"prompts": [prompt_json(p) for p in service.pending()],
+                "cannotExplain": [prompt_json(p) for p in service.cannot_explain()]}
 
     @server.feature(P.ANSWER_PROMPT)
     def answer_prompt(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
@@ -251,7 +253,8 @@ def register(server: OwnwiseServer) -> PromptFlows:
         ended = ls.end_session("command")
         if ended is None:
             return {"ended": False, "prompts": 0}
-        return {"ended": True, "sessionId": ended.session.id, "prompts": len(ended.prompts)}
+        return {"ended": True, "sessionId": ended.session.id, "prompts": len(ended.prompts),
+                "smallLines": ended.small_lines, "minLines": ls.engine.settings.prompts.min_lines}
 
     @server.command(P.CMD_PROMPT_EXPLAIN)
     async def prompt_explain(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:

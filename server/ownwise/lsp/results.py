@@ -140,6 +140,8 @@ class PromptItem(_Result):
 
 class PendingPrompts(_Result):
     prompts: list[PromptItem]
+    #: answered "I can't explain this yet" and not explained since: still debt, and can be answered again
+    cannot_explain: list[PromptItem] = Field(default_factory=list, alias="cannotExplain")
 
 
 class AnswerOutcome(_Result):
@@ -223,6 +225,9 @@ class SessionEnded(_Result):
     ended: bool
     session_id: int | None = Field(None, alias="sessionId")
     prompts: int
+    #: AI lines the session kept in blocks under ``minLines`` lines: not asked about, not debt
+    small_lines: int | None = Field(None, alias="smallLines")
+    min_lines: int | None = Field(None, alias="minLines")
 
 
 class ExplainOpened(_Result):

@@ -56,7 +56,7 @@ def plan_weeks(now: datetime, week_start: int, weeks: int | None = None, since: 
 
 def build_report(store, *, now: datetime, week_start: str = "monday", goal_minutes: float = 90,
                  weeks: int | None = None, since: date | None = None,
-                 progress: Progress | None = None) -> dict:
+                 progress: Progress | None = None, min_lines: int = 3) -> dict:
     """Every figure of the report, as the JSON of docs/report.md. ``now`` must be timezone-aware (local)."""
     step = progress or (lambda _msg: None)
     start_day = WEEKDAYS.index(week_start)
@@ -79,9 +79,9 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
                     for w, h, t in zip(plan, human_from, totals)]
 
     step("attribution")
-    ranges = [(r.event, r.lines, r.human_modified) for r in store.live_ranges()]
+    ranges = [(r.event, r.lines, r.human_modified, r.block_lines) for r in store.live_ranges()]
     facts = {e.id: (e.ts, e.ownership_class, e.ai) for e in store.edit_facts(r[0] for r in ranges)}
-    fates = F.fates_from_ranges(ranges, facts)
+    fates = F.fates_from_ranges(ranges, facts, min_lines=min_lines)
 
     step("explanations")
     explained = store.explanation_times()

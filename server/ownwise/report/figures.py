@@ -50,6 +50,9 @@ class LineFate:
     ai: bool
     present: int  # lines still tagged with the event, not modified by the user
     rewritten: int  # lines still tagged with the event, modified by the user
+    #: of ``present``, the lines in blocks a prompt can ask about (at least prompts.minLines lines): the ones
+    #: that can be debt; None: all of them (snapshots from before block sizes were kept)
+    askable: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,11 +123,12 @@ class DebtIndex:
         made: dict[str, list[tuple[str, int]]] = {c: [] for c in DEBT_CLASSES}
         done: dict[str, list[tuple[str, int]]] = {c: [] for c in DEBT_CLASSES}
         for f in fates:
-            if not f.ai or f.ownership_class not in made or not f.present:
+            n = f.present if f.askable is None else f.askable
+            if not f.ai or f.ownership_class not in made or not n:
                 continue
-            made[f.ownership_class].append((f.ts, f.present))
+            made[f.ownership_class].append((f.ts, n))
             if (when := explained.get(f.event)) is not None:
-                done[f.ownership_class].append((max(f.ts, when), f.present))
+                done[f.ownership_class].append((max(f.ts, when), n))
         self._made = {c: _prefix(v) for c, v in made.items()}
         self._done = {c: _prefix(v) for c, v in done.items()}
 
@@ -275,23 +279,32 @@ def weekly(
     return out
 
 
-def fates_from_ranges(ranges: Iterable[tuple[str, int, bool]], facts: Mapping[str, tuple[str, str, bool]]
-                      ) -> list[LineFate]:
-    """Group snapshot ranges ``(event, lines, human_modified)`` per event, with each event's ``(ts, class, ai)``.
+def fates_from_ranges(ranges: Iterable[tuple], facts: Mapping[str, tuple[str, str, bool]], *,
+                      min_lines: int = 1) -> list[LineFate]:
+    """Group snapshot ranges ``(event, lines, human_modified[, block_lines])`` per event, with each event's
+    ``(ts, class, ai)``; ``askable`` counts the present lines in blocks of at least ``min_lines`` lines.
 
     Events with no stored edit are left out (they cannot be put in a week).
     """
     present: dict[str, int] = defaultdict(int)
     modified: dict[str, int] = defaultdict(int)
-    for event, lines, human in ranges:
+    askable: dict[str, int] = defaultdict(int)
+    sized: set[str] = set()
+    for event, lines, human, *rest in ranges:
         (modified if human else present)[event] += lines
+        block = rest[0] if rest else None
+        if block is not None:
+            sized.add(event)
+        if not human and (block is None or block >= min_lines):
+            askable[event] += lines
     out = []
     for event in sorted(set(present) | set(modified)):
         if event not in facts:
             continue
         ts, cls, ai = facts[event]
         out.append(LineFate(event=event, ts=ts, ownership_class=cls, ai=ai,
-                            present=present.get(event, 0), rewritten=modified.get(event, 0)))
+                            present=present.get(event, 0), rewritten=modified.get(event, 0),
+                            askable=askable.get(event, 0) if event in sized else None))
     return out
 
 

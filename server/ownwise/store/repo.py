@@ -456,7 +456,7 @@ class Store:
         """Every stored AI range of every document (from ``attribution_snapshots``), slim."""
         make = LiveRange.model_construct
         return [make(event=r["event"], lines=r["end_line"] - r["start_line"] + 1,
-                     human_modified=bool(r.get("human_modified")))
+                     human_modified=bool(r.get("human_modified")), block_lines=r.get("block_lines"))
                 for (text,) in self.db.execute("select ranges from attribution_snapshots").fetchall()
                 for r in json.loads(text or "[]") if r.get("event")]
 
