@@ -127,6 +127,10 @@ export interface FocusChanged {
   suspected?: number | null;
 }
 
+export interface FocusExtendArgs {
+  minutes: number;
+}
+
 export interface FocusStartArgs {
   minutes?: number | null;
   task?: string | null;
@@ -287,6 +291,7 @@ export interface ServerNotifications {
 
 /** workspace/executeCommand commands: their arguments and result. */
 export interface Commands {
+  "ownwise.focus.extend": { arguments: [FocusExtendArgs?]; result: FocusStatus };
   "ownwise.focus.reflect": { arguments: []; result: ReflectOpened };
   "ownwise.focus.start": { arguments: [FocusStartArgs?]; result: FocusStatus };
   "ownwise.focus.status": { arguments: []; result: FocusStatus };

@@ -33,6 +33,7 @@ from .recorder import Recorder
 from .sessions import Session, SessionTracker
 from .settings import Settings
 from .store import Prompt, Store
+from .words import plural
 
 if TYPE_CHECKING:
     from .focus.manager import FocusManager
@@ -193,7 +194,7 @@ class Engine:
             log.warning("could not store that the focus block's user was told: %s", exc)
         what = ev.kind if not ev.source else f"{ev.kind} from {ev.source}"
         self.notify_user("warning", (
-            f"An AI edit ({what}, {ev.lines} lines in {st.where[1]}) arrived during your no-AI block. "
+            f"An AI edit ({what}, {plural(ev.lines, 'line')} in {st.where[1]}) arrived during your no-AI block. "
             f"It is recorded; switch your AI tools off to keep the block clean."))
 
     def external_change(self, path: Path) -> int:
@@ -226,8 +227,8 @@ class Engine:
         ended = self.prompts.end_of_session(s)
         self.flush()
         self.prompts.refresh_pending()
-        log.info("session %s ended (%s): %d files, %d AI events, %d prompts",
-                 s.id, reason, len(s.files), len(s.events), len(ended.prompts))
+        log.info("session %s ended (%s): %s, %s, %s", s.id, reason, plural(len(s.files), "file"),
+                 plural(len(s.events), "AI event"), plural(len(ended.prompts), "prompt"))
         return ended
 
     def set_prompt_choice(self, session_id: int, choice: str) -> None:

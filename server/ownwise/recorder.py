@@ -41,6 +41,7 @@ from .store import (
     what_to_do,
 )
 from .store.models import SnapshotRange
+from .words import plural
 
 log = logging.getLogger("ownwise.recorder")
 
@@ -150,7 +151,8 @@ class Recorder:
             self._flush_failing = True
             todo = what_to_do(exc)
             msg = (f"ownwise could not write to its database ({exc}); "
-                   f"{len(self.queue)} items stay queued in memory and are retried."
+                   f"{plural(len(self.queue), 'item')} stay{'s' if len(self.queue) == 1 else ''} queued in memory "
+                   "and are retried."
                    + (f" {todo}." if todo else ""))
             log.error("%s", msg)
             self.notify_user("warning", msg)

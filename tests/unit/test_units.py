@@ -206,11 +206,17 @@ def test_crediting_finds_the_lines_an_agents_recorded_edit_wrote(tmp_path: Path,
     assert credit.external_change(f) is None  # open: the editor's reload is matched instead
 
 
-def test_crediting_leaves_a_write_no_hook_recorded_alone(tmp_path: Path, clock: Clock, ws: Path):
+def test_crediting_leaves_a_write_no_hook_recorded_alone(tmp_path: Path, clock: Clock, ws: Path, caplog):
     rec, docs, _ = recorder_for(tmp_path, clock)
     f = ws / "src" / "plain.py"
     f.write_text("x = 1\n")
-    assert AgentCredit(docs, rec, clock).external_change(f) is None
+    credit = AgentCredit(docs, rec, clock)
+    caplog.set_level("INFO", logger="ownwise.crediting")
+    # the editor reports one write as several changes (created, changed, changed): one log line
+    assert [credit.external_change(f) for _ in range(3)] == [None, None, None]
+    f.write_text("x = 2\n")  # a second write: its own line
+    assert credit.external_change(f) is None
+    assert [r.getMessage().endswith("unattributed") for r in caplog.records] == [True, True]
 
 
 # ---------------------------------------------------------- explanation debt

@@ -22,6 +22,7 @@ from ..engine import Engine, SessionEnd
 from ..files import write_private
 from ..sessions import Session
 from ..store import Prompt
+from ..words import plural
 from . import diagnostics, wire
 from . import protocol as P
 from .handlers import require_database, validated
@@ -69,7 +70,7 @@ class PromptFlows:
         name = {P.EXPLAIN_NOW: "explainNow", P.LATER: "later", P.SKIP: "skip"}.get(choice or "", "dismissed")
         if session_id is not None:
             self.engine.set_prompt_choice(session_id, name)
-        log.info("prompt choice %s for %d prompts", name, len(prompts))
+        log.info("prompt choice %s for %s", name, plural(len(prompts), "prompt"))
         if choice == P.EXPLAIN_NOW:
             await self.open_document(list(prompts) + [p for p in earlier if p.status == "pending"])
         elif choice == P.SKIP:
@@ -85,7 +86,7 @@ class PromptFlows:
         prompts = list(prompts[:20])
         path = service.write_document(prompts)
         service.mark_offered([p.id for p in prompts if p.offered_at is None])
-        log.info("explanation document %s for %d prompts", path, len(prompts))
+        log.info("explanation document %s for %s", path, plural(len(prompts), "prompt"))
         await self.ls.show(path)
         return path
 

@@ -18,6 +18,7 @@ from .protocol import (
     ANSWER_REFLECTION,
     CALIBRATION,
     CLIENT_STATE,
+    CMD_FOCUS_EXTEND,
     CMD_FOCUS_REFLECT,
     CMD_FOCUS_START,
     CMD_FOCUS_STATUS,
@@ -40,6 +41,7 @@ from .protocol import (
     EditHintParams,
     ExplainArgs,
     FileInfoParams,
+    FocusExtendArgs,
     FocusStartArgs,
     OwnershipSetArgs,
     ReportParams,
@@ -276,4 +278,5 @@ COMMANDS: dict[str, tuple[type[BaseModel] | None, type[BaseModel]]] = {
     CMD_FOCUS_STOP: (None, FocusStopped),
     CMD_FOCUS_STATUS: (None, FocusStatus),
     CMD_FOCUS_REFLECT: (None, ReflectOpened),
+    CMD_FOCUS_EXTEND: (FocusExtendArgs, FocusStatus),
 }

@@ -21,6 +21,7 @@ from ..recorder import Recorder
 from ..sessions import Session
 from ..settings import Settings
 from ..store import Prompt
+from ..words import plural
 from .blocks import Block, merge_blocks, prompt_kind, select
 
 if TYPE_CHECKING:
@@ -156,8 +157,8 @@ class ExplanationDebt:
 
             held = make_prompts(s.id, entries, self.settings.prompts, self.wall())
             self.recorder.hold_prompts(held)
-            log.warning("session %s: the database is unavailable; %d prompts kept in memory until it opens",
-                        s.id, len(held))
+            log.warning("session %s: the database is unavailable; %s kept in memory until it opens",
+                        s.id, plural(len(held), "prompt"))
         return SessionEnd(s, prompts, earlier, small)
 
     def reask_due(self) -> Prompt | None:

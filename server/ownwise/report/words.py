@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..words import plural
+
 #: one sentence for each term the report uses, shown where it first appears
 TERMS = {
     "capability debt": ("AI-written lines in core and repeatable files, still as the AI wrote them, that you "
@@ -19,12 +21,6 @@ TERMS = {
     "human lines": "Lines you typed or pasted, each counted once per coding session however many keystrokes.",
     "velocity": "Human lines per minute in which you typed, inside no-AI blocks (no-AI) and outside them (usual).",
 }
-
-
-def plural(n: float, one: str, many: str | None = None) -> str:
-    """``1 line``, ``2 lines``, ``1,234 lines``; ``many`` for irregular plurals."""
-    count = f"{n:,}" if isinstance(n, int) else f"{n:,.1f}".rstrip("0").rstrip(".")
-    return f"{count} {one if n == 1 else (many or one + 's')}"
 
 
 def human_lines_note(report: dict) -> str | None:
