@@ -24,9 +24,12 @@ export async function welcomeOnce(ctx: vscode.ExtensionContext, log: vscode.LogO
   if (auto) {
     try {
       await openWalkthrough(vscode.window.activeTextEditor !== undefined);
+      log.info("first start: the walkthrough opened");
     } catch (e) {
       log.warn(`could not open the walkthrough: ${(e as Error).message}`);
     }
+  } else {
+    log.info("first start: the walkthrough is offered, not opened (workbench.welcomePage.walkthroughs.openOnInstall is off)");
   }
   const actions = auto ? ["Show Settings"] : ["Get Started", "Show Settings"];
   void vscode.window.showInformationMessage(WELCOME, ...actions).then((pick) => {
