@@ -168,8 +168,10 @@ def test_a_focus_block_speaks_and_stops_from_its_message_and_its_status_item(tmp
         screenshot(page, "focus-2-reflection", readme="reflection")
         assert q(db, "select felt, looked_up, via from focus_reflections") == [(4, "the re module's docs", "request")]
 
-        # 3. another block: the tooltip tells until when; the status item offers stop and extend
-        open_file(page, "engine.py")
+        # 3. another block: the tooltip tells until when; the status item offers stop and extend. Back to the
+        # file by its tab: Quick Open's Ctrl+P does not reach the workbench while the webview has the focus
+        page.locator(".tabs-container .tab", has_text="engine.py").first.click()
+        focus_editor(page)
         start_block(page)  # the default length, no task
         until(ai_off, 15, "AI is off again")
         toast(page, "No-AI block until").first.wait_for(timeout=15_000)
