@@ -205,11 +205,11 @@ def build_synthetic_db(path: Path, *, edits: int = 1_000_000, days: int = 365, s
     path = Path(path)
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
-    store, _ = Store.open(path)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    store, _ = Store.open(path, now=lambda: now)  # deterministic: the kv mark it writes is stamped with now
     store.close()
 
     rng = random.Random(seed)
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     now_ms = int(now.timestamp() * 1000)
     fmt = _Clock()
 

@@ -14,12 +14,15 @@ import { checkAgentHooks } from "./agentHooksOffer";
 import { Attribution } from "./attribution";
 import { ExplainView } from "./explainView";
 import { FocusMode } from "./focus";
+import { blockEnd, FocusUi } from "./focusUi";
 import type { Commands, OwnershipSetArgs, Status } from "./protocol";
-import { statusTooltip } from "./statusText";
+import { statusView, TOOLTIP_COMMANDS } from "./statusText";
 import { PythonError, resolvePython } from "./python";
+import { ReflectView } from "./reflectView";
 import { ReportView } from "./reportView";
 import { command, onNotification, request } from "./rpc";
 import { Sensor } from "./sensing";
+import { openWalkthrough, statusMenu, welcomeOnce } from "./walkthrough";
 
 
 const MAX_RESTARTS = 4;
@@ -44,28 +47,38 @@ class Ownwise implements vscode.Disposable {
   private readonly explain: ExplainView;
   private readonly report: ReportView;
   private readonly attribution: Attribution;
+  private readonly reflect: ReflectView;
   private readonly disposables: vscode.Disposable[] = [];
+  private server: "starting" | "running" | "stopped" = "starting";
+  /** resolves with the client once the server runs, or undefined when it could not start */
+  private setReady!: (client: LanguageClient | undefined) => void;
+  private readonly ready = new Promise<LanguageClient | undefined>((resolve) => (this.setReady = resolve));
   private timer: NodeJS.Timeout | undefined;
+  private focusContext: boolean | undefined;
   private restarts = 0;
   private dataDir: string | undefined;
   private databasePath: string | undefined;
 
   constructor(private readonly ctx: vscode.ExtensionContext) {
     this.focus = new FocusMode(ctx, this.log, () => this.render());
-    this.explain = new ExplainView(() => this.client, this.log, () => this.render());
-    this.report = new ReportView(() => this.client, this.log);
+    this.explain = new ExplainView(() => this.client, this.log, () => this.render(), this.ready);
+    this.report = new ReportView(() => this.client, this.log, this.ready);
+    this.reflect = new ReflectView(() => this.client, this.focus.ended, this.log, this.ready);
     this.attribution = new Attribution(() => this.client, this.log);
     this.item.name = "Ownwise";
-    this.item.command = "ownwise.ownership.pick";
     this.disposables.push(
       this.log,
       this.item,
       this.sensor,
       this.focus,
+      new FocusUi(this.focus, () => this.client, this.log),
+      this.explain,
       this.report,
       this.attribution,
+      this.reflect,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
-      vscode.commands.registerCommand("ownwise.focus.toggle", () => this.toggleFocus()),
+      vscode.commands.registerCommand("ownwise.walkthrough", () => openWalkthrough()),
+      vscode.commands.registerCommand("ownwise.status.menu", () => statusMenu(this.pending())),
       vscode.commands.registerCommand("ownwise.session.endAndExplain", () => this.endSession()),
       vscode.commands.registerCommand("ownwise.explain.pending", () => this.explain.show()),
       vscode.commands.registerCommand("ownwise.report.show", (weeks?: unknown) => this.report.show(weeks)),
@@ -73,13 +86,16 @@ class Ownwise implements vscode.Disposable {
       vscode.commands.registerCommand("ownwise.showLogs", () => this.log.show()),
       vscode.commands.registerCommand("ownwise.openDataFolder", () => this.openDataFolder()),
     );
+    this.render(); // the item shows from start-up, while the server starts
   }
 
   async start(): Promise<void> {
+    void welcomeOnce(this.ctx, this.log);
     let python: string;
     try {
       python = await resolvePython(this.ctx, this.log);
     } catch (e) {
+      this.stopped();
       const msg = e instanceof PythonError ? e.message : `ownwise could not start its server: ${(e as Error).message}`;
       this.log.error(msg);
       const pick = await vscode.window.showErrorMessage(msg, "Set Python Path", "Show Logs");
@@ -122,6 +138,12 @@ class Ownwise implements vscode.Disposable {
               await this.explain.show();
               return { success: true };
             }
+            // the reflection after a no-AI block: a webview too
+            const reflect = /\/reflect-([^/]+)\.md$/.exec(params.uri);
+            if (this.dataDir && reflect && vscode.Uri.parse(params.uri).fsPath.startsWith(this.dataDir)) {
+              this.reflect.show(reflect[1]);
+              return { success: true };
+            }
             return next(params, token);
           },
         },
@@ -137,8 +159,9 @@ class Ownwise implements vscode.Disposable {
     });
     onNotification(client, "ownwise/focusChanged", (p) => void this.focus.changed(p));
     client.onDidChangeState((e) => {
+      this.server = e.newState === State.Running ? "running" : e.newState === State.Stopped ? "stopped" : "starting";
+      this.render();
       if (e.newState === State.Running) {
-        this.render();
         this.attribution.reset();
       }
     });
@@ -146,6 +169,7 @@ class Ownwise implements vscode.Disposable {
       await client.start();
     } catch (e) {
       this.log.error(`the server did not start: ${(e as Error).message}`);
+      this.stopped();
       void vscode.window.showErrorMessage("ownwise: the server did not start. See Ownwise: Show Logs.");
       return;
     }
@@ -158,6 +182,14 @@ class Ownwise implements vscode.Disposable {
     }
     await this.focus.recover();
     this.timer = setInterval(() => this.focus.active && this.render(), 1000);
+    this.server = "running";
+    this.setReady(client);
+    this.render();
+  }
+
+  private stopped(): void {
+    this.server = "stopped";
+    this.setReady(undefined);
     this.render();
   }
 
@@ -182,24 +214,7 @@ class Ownwise implements vscode.Disposable {
   private async endSession(): Promise<void> {
     const r = await this.command("ownwise.session.end");
     if (r && !r.ended) void vscode.window.showInformationMessage("ownwise: no coding session is running.");
-    else if (r && r.prompts === 0) {
-      void vscode.window.showInformationMessage("ownwise: session ended. No AI code from it needs explaining.");
-    }
-  }
-
-  private async toggleFocus(): Promise<void> {
-    const status = await this.command("ownwise.focus.status");
-    if (status?.active) {
-      await this.command("ownwise.focus.stop");
-      return;
-    }
-    const task = await vscode.window.showInputBox({
-      title: "Start a no-AI block",
-      prompt: "What will you work on? (optional; Escape cancels)",
-      placeHolder: "e.g. the retry logic in the HTTP client",
-    });
-    if (task === undefined) return;
-    await this.command("ownwise.focus.start", task ? { task } : {});
+    else if (r && r.prompts === 0) void vscode.window.showInformationMessage(sessionEndedText(r.smallLines ?? 0, r.minLines ?? 3));
   }
 
   private async pickClass(): Promise<void> {
@@ -229,40 +244,43 @@ class Ownwise implements vscode.Disposable {
     await vscode.commands.executeCommand("revealFileInOS", target);
   }
 
-  render(): void {
+  private pending(): number {
     const editor = vscode.window.activeTextEditor;
     const s = editor ? this.statuses.get(editor.document.uri.toString()) : undefined;
-    const parts: string[] = [];
-    if (s) {
-      parts.push(`$(person) ${s.ownershipClass}`);
-      if (s.aiLines) parts.push(`${s.aiLines} AI`);
-    }
-    const pending = s?.pendingPrompts ?? [...this.statuses.values()][0]?.pendingPrompts ?? 0;
-    if (pending) parts.push(`${pending} to explain`);
+    return s?.pendingPrompts ?? [...this.statuses.values()][0]?.pendingPrompts ?? 0;
+  }
+
+  render(): void {
+    const editor = vscode.window.activeTextEditor;
+    const status = editor ? this.statuses.get(editor.document.uri.toString()) : undefined;
+    const active = this.focus.active;
     const left = this.focus.remainingSeconds();
-    if (this.focus.active && left !== undefined) {
-      const mm = Math.floor(left / 60).toString().padStart(2, "0");
-      const ss = (left % 60).toString().padStart(2, "0");
-      parts.push(`$(eye-closed) No-AI ${mm}:${ss}`);
+    if (this.focusContext !== !!active) {
+      // the palette shows Start or Stop/Extend (package.json menus.commandPalette)
+      this.focusContext = !!active;
+      void vscode.commands.executeCommand("setContext", "ownwise.focusActive", this.focusContext);
     }
-    if (!parts.length) {
-      this.item.hide();
-      return;
-    }
-    this.item.text = parts.join(" · ");
-    if (s) {
-      const tip = new vscode.MarkdownString(statusTooltip(s, pending));
-      tip.isTrusted = { enabledCommands: ["ownwise.ownership.pick"] };
-      this.item.tooltip = tip;
-    } else {
-      this.item.tooltip = "ownwise";
-    }
+    const block = active && left !== undefined ? { task: active.task, end: blockEnd(active), secondsLeft: left } : undefined;
+    const view = statusView({ server: this.server, status, pending: this.pending(), block });
+    this.item.text = view.text;
+    const tip = new vscode.MarkdownString(view.tooltip, true);
+    tip.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
+    this.item.tooltip = tip;
+    this.item.command = view.command;
     this.item.show();
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** After Ownwise: End Session and Explain, when nothing is asked. */
+export function sessionEndedText(smallLines: number, minLines: number): string {
+  if (!smallLines) return "ownwise: session ended. It kept no AI code in core or repeatable files, so there is nothing to explain.";
+  const lines = `${smallLines} ${smallLines === 1 ? "line" : "lines"}`;
+  return `ownwise: session ended. Its AI code (${lines}) is in blocks under ${minLines} lines, which are not asked about ` +
+    "and do not count as capability debt (setting ownwise.prompts.minLines).";
 }
 
 let instance: Ownwise | undefined;

@@ -20,11 +20,22 @@ function target(scope: Write["scope"]): vscode.ConfigurationTarget {
       : vscode.ConfigurationTarget.WorkspaceFolder;
 }
 
+/** What the user is told about (focusUi.ts): a block that started here, and settings turned back on. */
+export interface FocusEvents {
+  /** a block began (not an update of the running one, not one recovered at start-up) */
+  started(block: FocusChanged, switchedOff: string[]): void;
+  /** the user turned these AI settings back on during the block; they were switched off again */
+  turnedBackOn(keys: string[]): void;
+}
+
 export class FocusMode implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private applying = false;
   private readonly disposables: vscode.Disposable[] = [];
   active: FocusChanged | undefined;
+  /** blocks that ended while this window ran (for the reflection view: task, length, violations) */
+  readonly ended = new Map<string, FocusChanged>();
+  events: FocusEvents | undefined;
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
@@ -97,12 +108,21 @@ export class FocusMode implements vscode.Disposable {
   /** ownwise/focusChanged from the server. */
   async changed(params: FocusChanged): Promise<void> {
     if (params.active) {
+      const update = this.active?.id === params.id; // extended (here or in another window): no new start
       this.active = params;
-      await this.switchOff();
+      if (update) {
+        this.log.info(`no-AI block ${params.id}: now ${params.plannedMinutes} minutes`);
+      } else {
+        const off = await this.switchOff();
+        this.events?.started(params, off);
+      }
     } else {
       this.active = undefined;
+      this.ended.set(params.id, params);
       await this.restore();
-      if (params.violations) this.log.info(`no-AI block ${params.id}: ${params.violations} AI edits recorded`);
+      if (params.violations) {
+        this.log.info(`no-AI block ${params.id}: ${params.violations} AI ${params.violations === 1 ? "edit" : "edits"} recorded`);
+      }
     }
     this.onChange();
   }
@@ -117,7 +137,8 @@ export class FocusMode implements vscode.Disposable {
     }
   }
 
-  private async switchOff(): Promise<void> {
+  /** Switch every AI setting off; the keys switched (those VS Code or an installed extension knows). */
+  private async switchOff(): Promise<string[]> {
     const keys = this.keys();
     if (!this.saved()) {
       // saved first, so a crash now still restores; never over a copy the server kept
@@ -126,6 +147,7 @@ export class FocusMode implements vscode.Disposable {
     }
     await this.write(offWrites(this.inspect(keys), this.hasWorkspace()));
     this.log.info(`no-AI block: switched off ${keys.join(", ")}`);
+    return keys;
   }
 
   private async reapply(): Promise<void> {
@@ -139,8 +161,10 @@ export class FocusMode implements vscode.Disposable {
     }
     const writes = drift(this.inspect(this.keys()), this.hasWorkspace());
     if (writes.length) {
-      this.log.info(`no-AI block: ${writes.map((w) => w.key).join(", ")} turned back on; switching off again`);
+      const keys = [...new Set(writes.map((w) => w.key))];
+      this.log.info(`no-AI block: ${keys.join(", ")} turned back on; switching off again`);
       await this.write(writes);
+      this.events?.turnedBackOn(keys);
     }
   }
 

@@ -140,6 +140,10 @@ export interface FocusChanged {
   suspected?: number | null;
 }
 
+export interface FocusExtendArgs {
+  minutes: number;
+}
+
 export interface FocusStartArgs {
   minutes?: number | null;
   task?: string | null;
@@ -195,6 +199,7 @@ export interface OwnershipSetArgs {
 
 export interface PendingPrompts {
   prompts: PromptItem[];
+  cannotExplain?: PromptItem[];
 }
 
 export interface PromptItem {
@@ -253,6 +258,8 @@ export interface SessionEnded {
   ended: boolean;
   sessionId?: number | null;
   prompts: number;
+  smallLines?: number | null;
+  minLines?: number | null;
 }
 
 export interface SkipPromptParams {
@@ -308,6 +315,7 @@ export interface ServerNotifications {
 
 /** workspace/executeCommand commands: their arguments and result. */
 export interface Commands {
+  "ownwise.focus.extend": { arguments: [FocusExtendArgs?]; result: FocusStatus };
   "ownwise.focus.reflect": { arguments: []; result: ReflectOpened };
   "ownwise.focus.start": { arguments: [FocusStartArgs?]; result: FocusStatus };
   "ownwise.focus.status": { arguments: []; result: FocusStatus };

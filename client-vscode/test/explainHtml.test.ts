@@ -33,5 +33,25 @@ test("the location is 1-based, a single line without a range; reviews rate recal
 test("the page allows only its own nonce'd script and style", () => {
   const page = renderPage([prompt], "n0nce", "vscode-resource:");
   assert.ok(page.includes("script-src 'nonce-n0nce'") && page.includes("default-src 'none'"));
-  assert.equal(renderPage([], "n", "c").includes("Nothing to explain right now."), true);
+});
+
+test("the empty page says when prompts appear, from the user's settings", () => {
+  const page = renderPage([], "n", "c", [], { idleMinutes: 1, minLines: 5 });
+  assert.ok(page.includes("Nothing to explain right now. Prompts appear when a coding session ends (after 1 minute " +
+    "without edits, or with Ownwise: End Session and Explain)"));
+  assert.ok(page.includes("in blocks of at least 5 lines (ownwise.prompts.minLines)"));
+});
+
+test("code marked \"can't explain yet\" is listed after the pending prompts, to answer again (no skip)", () => {
+  const page = renderPage([prompt], "n", "c", [{ ...prompt, id: "old1" }]);
+  assert.ok(page.indexOf('data-id="abc123"') < page.indexOf("You could not explain these yet"));
+  assert.ok(page.includes("I still can't explain this yet") && page.includes('class="submit" data-id="old1"'));
+  assert.ok(!page.includes('class="secondary skip" data-id="old1"'));
+  assert.ok(!renderPage([prompt], "n", "c").includes("You could not explain these yet"));
+});
+
+test("a saved answer becomes read-only, collapsed and marked saved (the page's script)", () => {
+  const page = renderPage([prompt], "n", "c");
+  assert.ok(page.includes("box.readOnly = true") && page.includes("d.open = false") && page.includes("b.disabled = true"));
+  assert.ok(page.includes("button:disabled { opacity: 0.4"));
 });

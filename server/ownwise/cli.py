@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from .words import plural
+
 
 def _store(args):
     from .store import Store, default_db_path
@@ -152,7 +154,7 @@ def cmd_import(args) -> int:
         sys.stderr.write(f"ownwise import: {args.file}: {exc}\n")
         return 2
     total = sum(added.values())
-    sys.stdout.write(f"imported {total} rows" + "".join(f"; {k} {n}" for k, n in added.items() if n) + "\n")
+    sys.stdout.write(f"imported {plural(total, 'row')}" + "".join(f"; {k} {n}" for k, n in added.items() if n) + "\n")
     return 0
 
 
@@ -165,7 +167,7 @@ def _report(args, store, *, since=None, progress=None) -> dict:
     settings, _ = parse_settings(store.get("settings"))
     return build_report(store, now=utc_now().astimezone(), week_start=settings.focus.week_start,
                         goal_minutes=settings.focus.weekly_goal_minutes, weeks=args.weeks, since=since,
-                        progress=progress)
+                        progress=progress, min_lines=settings.prompts.min_lines)
 
 
 def _write_out(args, text: str) -> None:
@@ -375,7 +377,7 @@ def cmd_explain(args) -> int:
         if not pending:
             out.print("Nothing to explain right now.")
         for p in pending:
-            out.print(f"{p.id}  [bold]{p.kind}[/]  {p.location}  ({p.ownership_class}, {p.lines} lines)")
+            out.print(f"{p.id}  [bold]{p.kind}[/]  {p.location}  ({p.ownership_class}, {plural(p.lines, 'line')})")
         return 0
     if args.id:
         try:
@@ -429,7 +431,7 @@ def cmd_focus(args) -> int:
         if not created:
             out.print(f"A no-AI block is already running (started {block.started_at}).")
             return 1
-        out.print(f"No-AI block started: {block.planned_minutes:g} minutes"
+        out.print(f"No-AI block started: {plural(block.planned_minutes, 'minute')}"
                   + (f", task: {block.task}" if block.task else "") + ". Editors switch AI off within 2 s.")
         return 0
     if args.action == "stop":
@@ -437,7 +439,7 @@ def cmd_focus(args) -> int:
         if ended is None:
             out.print("No no-AI block is running.")
             return 1
-        out.print(f"No-AI block stopped after {minutes_of(ended, now()):.0f} minutes.")
+        out.print(f"No-AI block stopped after {plural(round(minutes_of(ended, now())), 'minute')}.")
         return 0
     if args.action == "status":
         manager.active = manager.current()
@@ -458,7 +460,8 @@ def cmd_focus(args) -> int:
     if args.json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return 0
-    t = Table(title=f"No-AI blocks, last {args.weeks} weeks (goal {settings.focus.weekly_goal_minutes:g} min)")
+    goal = settings.focus.weekly_goal_minutes
+    t = Table(title=f"No-AI blocks, last {plural(args.weeks, 'week')} (goal {goal:g} min)")
     for col in ("week", "no-AI min", "goal met", "blocks", "lines/min inside", "lines/min outside"):
         t.add_column(col, justify="right" if col != "week" else "left")
     fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731

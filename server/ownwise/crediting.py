@@ -31,6 +31,9 @@ class AgentCredit:
         self.documents = documents
         self.recorder = recorder
         self.wall = wall
+        #: path -> hash of the text last logged as unattributed: an editor reports one write of a file as
+        #: several changes (created, changed, changed), and each would log the same line
+        self._unattributed: dict[str, str] = {}
 
     def agent_edit(self, path: Path | None, text: str) -> tuple[str, list[int]] | None:
         """(agent, lines it wrote) when an agent's hooks recorded an edit that left exactly ``text``."""
@@ -92,8 +95,14 @@ class AgentCredit:
             return None
         found = self.agent_edit(path, text)
         if found is None:
-            log.info("%s changed outside the editor with no agent hook record: unattributed", path)
+            digest = text_hash(text)
+            if self._unattributed.get(str(path)) != digest:  # one line per write, not per event of it
+                if len(self._unattributed) > 1000:
+                    self._unattributed.clear()
+                self._unattributed[str(path)] = digest
+                log.info("%s changed outside the editor with no agent hook record: unattributed", path)
             return None
+        self._unattributed.pop(str(path), None)
         agent, lines = found
         st = self.documents.state_for(uri, text)
         self._carry_ranges(st, uri)

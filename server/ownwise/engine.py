@@ -33,6 +33,7 @@ from .recorder import Recorder
 from .sessions import Session, SessionTracker
 from .settings import Settings
 from .store import Prompt, Store
+from .words import plural
 
 if TYPE_CHECKING:
     from .focus.manager import FocusManager
@@ -60,6 +61,7 @@ class Engine:
         self.notify_user = notify_user or (lambda level, msg: None)
         self.recorder = Recorder(db_path=db_path, store=store, wall=wall, notify_user=self.notify_user)
         self.recorder.on_open = self._store_opened
+        self.recorder.suspected_counts_as_ai = settings.attribution.suspected_counts_as_ai
         self.documents = Documents(settings, self.recorder.docs_dir, override_for=self.recorder.override_for,
                                    notify_user=self.notify_user)
         self.hints = HintBook(clock, settings.attribution.hint_window_seconds)
@@ -84,6 +86,7 @@ class Engine:
         for st in self.documents.docs.values():
             st.doc.judge = self.provenance if settings.attribution.evidence else None
         self.sessions.idle_minutes = settings.session.idle_minutes
+        self.recorder.suspected_counts_as_ai = settings.attribution.suspected_counts_as_ai
         self.prompts.apply_settings(settings)
         return self.documents.apply_settings(settings)
 
@@ -137,7 +140,7 @@ class Engine:
         pending = self.hints.take(uri, version)
         kind = pending.kind if pending else None
         result = st.doc.apply(changes, kind, pending.source if pending else None, version=version,
-                              thresholds=self.documents.thresholds())
+                              thresholds=self.documents.thresholds(), epoch=self.sessions.epoch)
         for w in result.warnings:
             log.warning("%s (version %s): %s", uri, version, w)
         ev = result.event
@@ -198,7 +201,7 @@ class Engine:
             log.warning("could not store that the focus block's user was told: %s", exc)
         what = ev.kind if not ev.source else f"{ev.kind} from {ev.source}"
         self.notify_user("warning", (
-            f"An AI edit ({what}, {ev.lines} lines in {st.where[1]}) arrived during your no-AI block. "
+            f"An AI edit ({what}, {plural(ev.lines, 'line')} in {st.where[1]}) arrived during your no-AI block. "
             f"It is recorded; switch your AI tools off to keep the block clean."))
 
     def external_change(self, path: Path) -> int:
@@ -228,12 +231,12 @@ class Engine:
         if s is None:
             return None
         self.recorder.session_ended(s)
-        prompts, earlier = self.prompts.end_of_session(s)
+        ended = self.prompts.end_of_session(s)
         self.flush()
         self.prompts.refresh_pending()
-        log.info("session %s ended (%s): %d files, %d AI events, %d prompts",
-                 s.id, reason, len(s.files), len(s.events), len(prompts))
-        return SessionEnd(s, prompts, earlier)
+        log.info("session %s ended (%s): %s, %s, %s", s.id, reason, plural(len(s.files), "file"),
+                 plural(len(s.events), "AI event"), plural(len(ended.prompts), "prompt"))
+        return ended
 
     def set_prompt_choice(self, session_id: int, choice: str) -> None:
         self.recorder.set_prompt_choice(session_id, choice, self.documents.docs, self.sessions)

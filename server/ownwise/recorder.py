@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +27,7 @@ from .clock import Now, iso, parse_iso
 from .documents import DocState, UserNotifier
 from .hashing import line_hashes, text_hash
 from .ownership import OwnershipClass
+from .prompts.blocks import merge_blocks
 from .sessions import Session, SessionTracker, pid_alive
 from .store import (
     ActivityMinute,
@@ -41,6 +42,7 @@ from .store import (
     what_to_do,
 )
 from .store.models import SnapshotRange
+from .words import plural
 
 log = logging.getLogger("ownwise.recorder")
 
@@ -75,6 +77,8 @@ class Recorder:
         self._session_queued: tuple | None = None
         self._flush_failing = False
         self._agents_pruned: datetime | None = None  # when agent snapshots were last pruned
+        #: attribution.suspectedCountsAsAI: whether suspected ranges join AI blocks (snapshots' block sizes)
+        self.suspected_counts_as_ai = False
 
     # ------------------------------------------------------------- storage
     def open_store(self) -> bool:
@@ -148,7 +152,8 @@ class Recorder:
             self._flush_failing = True
             todo = what_to_do(exc)
             msg = (f"ownwise could not write to its database ({exc}); "
-                   f"{len(self.queue)} items stay queued in memory and are retried."
+                   f"{plural(len(self.queue), 'item')} stay{'s' if len(self.queue) == 1 else ''} queued in memory "
+                   "and are retried."
                    + (f" {todo}." if todo else ""))
             log.error("%s", msg)
             self.notify_user("warning", msg)
@@ -213,10 +218,12 @@ class Recorder:
                 self.snapshot(uri, st)
 
     def snapshot(self, uri: str, st: DocState) -> None:
+        doc_ranges = st.doc.ranges()
+        sizes = block_sizes(doc_ranges, st.doc.lines, self.suspected_counts_as_ai)
         ranges = [
             SnapshotRange(start_line=r.start_line, end_line=r.end_line, kind=r.kind,
-                          source=r.source, human_modified=r.human_modified, event=r.event)
-            for r in st.doc.ranges()
+                          source=r.source, human_modified=r.human_modified, event=r.event, block_lines=n)
+            for r, n in zip(doc_ranges, sizes)
         ]
         text = st.doc.text
         self.queue.add_snapshot(Snapshot(uri=uri, text_hash=text_hash(text), ranges=ranges,
@@ -357,13 +364,13 @@ class Recorder:
             own.close()
 
     def report(self, now: datetime, week_start: str, goal_minutes: float, weeks: int | None,
-               since: date | None) -> dict[str, Any]:
+               since: date | None, min_lines: int = 3) -> dict[str, Any]:
         """The weekly report (docs/report.md); safe in a worker thread when the database is a file."""
         from .report.build import build_report
 
         with self.reader() as store:
             return build_report(store, now=now, week_start=week_start, goal_minutes=goal_minutes,
-                                weeks=weeks, since=since)
+                                weeks=weeks, since=since, min_lines=min_lines)
 
     @property
     def reads_in_thread(self) -> bool:
@@ -371,4 +378,15 @@ class Recorder:
         return self.store is not None and self.store.path is not None
 
 
-__all__ = ["MinuteTotals", "Recorder"]
+def block_sizes(ranges: list[AIRange], lines: Sequence[str], include_suspected: bool) -> list[int | None]:
+    """For each range, the lines of the AI block it is part of (as prompts see blocks: the report's debt
+    counts only blocks a prompt can ask about); None for a range in no block (not AI, or only blanks)."""
+    blocks = merge_blocks("", "", "", ranges, lines, include_suspected=include_suspected)
+    out: list[int | None] = []
+    for r in ranges:
+        out.append(next((b.lines for b in blocks if b.start_line <= r.end_line and r.start_line <= b.end_line
+                         and r.event in b.events), None))
+    return out
+
+
+__all__ = ["MinuteTotals", "Recorder", "block_sizes"]

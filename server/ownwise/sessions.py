@@ -43,6 +43,7 @@ class Session:
     last_activity: datetime
     workspace: str | None
     files: set[str] = field(default_factory=set)
+    #: lines that received typed text, each once in the session (see TrackedDocument.apply's epoch)
     human_lines: int = 0
     human_chars: int = 0
     ai_by_kind: Counter = field(default_factory=Counter)
@@ -51,6 +52,8 @@ class Session:
     ended_at: datetime | None = None
     end_reason: str | None = None
     prompt_choice: str | None = None
+    #: this server's count of sessions, 1 for its first: the counting epoch of human lines
+    ordinal: int = 1
 
     def record(self) -> SessionRecord:
         return SessionRecord(
@@ -68,6 +71,15 @@ class SessionTracker:
         self.now = now
         self.idle_minutes = idle_minutes
         self.current: Session | None = None
+        self._ordinal = 0  # sessions started by this tracker
+
+    @property
+    def epoch(self) -> int:
+        """The counting epoch of human lines: the running session's, or the next one's (an edit starts it).
+
+        A line the user writes in counts once per epoch (``TrackedDocument.apply``), so once per session.
+        """
+        return self.current.ordinal if self.current is not None else self._ordinal + 1
 
     def activity(self, *, workspace: str | None, path: str, human_lines: int = 0,
                  human_chars: int = 0, ai_event: str | None = None, ai_kind: str | None = None,
@@ -76,7 +88,8 @@ class SessionTracker:
         now = self.now()
         started = self.current is None
         if started:
-            self.current = Session(new_session_id(now), now, now, workspace)
+            self._ordinal += 1
+            self.current = Session(new_session_id(now), now, now, workspace, ordinal=self._ordinal)
         s = self.current
         assert s is not None
         s.last_activity = now

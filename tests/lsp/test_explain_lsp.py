@@ -195,7 +195,8 @@ async def test_transient_and_small_blocks_get_no_prompt(workspace, db):
         await ai_block(s, rel="scripts/once.sh", text="#!/bin/sh\n\n")
         await ai_block(s, rel="src/small.py", block="x = 1\ny = 2\n")
         ended = await s.command("ownwise.session.end")
-        assert ended == {"ended": True, "sessionId": ended["sessionId"], "prompts": 0}
+        # the 2-line block in a core file is under prompts.minLines (3): not asked about, and not debt
+        assert ended == {"ended": True, "sessionId": ended["sessionId"], "prompts": 0, "smallLines": 2, "minLines": 3}
     assert s.asked == []
 
 

@@ -219,3 +219,22 @@ async def test_behind_the_weekly_goal_near_the_week_end_reminds_once_a_day(works
         await asyncio.sleep(0.3)
         assert not any("no-AI minutes" in m for m in s.messages())
 
+
+
+async def test_a_running_block_is_extended_here_and_in_another_window(workspace, db):
+    async with ownwise(workspace, db) as s, ownwise(workspace, db) as other:
+        seen, seen_other = watch_focus(s), watch_focus(other)
+        await s.command("ownwise.focus.start", {"minutes": 30})
+        await eventually(lambda: seen and seen_other, timeout=8)
+        res = await s.command("ownwise.focus.extend", {"minutes": 15})
+        assert res["active"] is True and res["plannedMinutes"] == 45 and 44 * 60 < res["remainingSeconds"] <= 45 * 60
+        await eventually(lambda: seen[-1]["plannedMinutes"] == 45)
+        # the other window sees the new end within a tick (its countdown follows)
+        await eventually(lambda: seen_other[-1]["plannedMinutes"] == 45 and seen_other[-1]["active"], timeout=8)
+        assert sum(c["active"] for c in seen_other) == 2 and not any(not c["active"] for c in seen_other)
+        await s.command("ownwise.focus.stop")
+        with pytest.raises(JsonRpcException):
+            await s.command("ownwise.focus.extend", {"minutes": 15})
+        with pytest.raises(JsonRpcException):
+            await s.command("ownwise.focus.extend", {"minutes": 0})
+    assert q(db, "select planned_minutes, end_reason from focus_blocks") == [(45.0, "command")]

@@ -89,6 +89,8 @@ def test_mirror_equals_reference_text(script):
         assert doc.text == ref
         assert doc.lines == _ref_lines(ref)
         assert len(doc.tags) == len(doc.lines)
+        # the marks of lines the user wrote in (human lines, counted once) move with their lines
+        assert doc._typed is None or len(doc._typed) == len(doc.lines)
 
 
 @given(edit_script(alphabet=st.sampled_from(list("hk \t") + ["\n", "\r\n"])))

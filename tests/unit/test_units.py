@@ -206,11 +206,17 @@ def test_crediting_finds_the_lines_an_agents_recorded_edit_wrote(tmp_path: Path,
     assert credit.external_change(f) is None  # open: the editor's reload is matched instead
 
 
-def test_crediting_leaves_a_write_no_hook_recorded_alone(tmp_path: Path, clock: Clock, ws: Path):
+def test_crediting_leaves_a_write_no_hook_recorded_alone(tmp_path: Path, clock: Clock, ws: Path, caplog):
     rec, docs, _ = recorder_for(tmp_path, clock)
     f = ws / "src" / "plain.py"
     f.write_text("x = 1\n")
-    assert AgentCredit(docs, rec, clock).external_change(f) is None
+    credit = AgentCredit(docs, rec, clock)
+    caplog.set_level("INFO", logger="ownwise.crediting")
+    # the editor reports one write as several changes (created, changed, changed): one log line
+    assert [credit.external_change(f) for _ in range(3)] == [None, None, None]
+    f.write_text("x = 2\n")  # a second write: its own line
+    assert credit.external_change(f) is None
+    assert [r.getMessage().endswith("unattributed") for r in caplog.records] == [True, True]
 
 
 # ---------------------------------------------------------- explanation debt
@@ -260,7 +266,8 @@ def test_debt_holds_a_sessions_prompts_in_the_queue_without_a_database(tmp_path:
     ai_insert(e, uri, 0, BLOCK)
     s = e.sessions.end("command")
     assert s is not None
-    prompts, earlier = e.prompts.end_of_session(s)
+    ended = e.prompts.end_of_session(s)
+    prompts, earlier = ended.prompts, ended.earlier
     assert prompts == [] and earlier == []
     assert [p.path for p in e.recorder.queue.prompts.values()] == ["src/a.py"]
 

@@ -38,9 +38,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-#: settings of a machine scope (package.json "scope": "machine" or "machine-overridable"): also written
-#: to the remote machine's settings, where a remote window (code-server) reads them
-MACHINE_SETTINGS = frozenset({"ownwise.server.pythonPath"})
+#: settings of a machine scope (package.json "scope": "machine" or "machine-overridable", or VS Code's own of
+#: that scope): also written to the remote machine's settings, where a remote window (code-server) reads them
+MACHINE_SETTINGS = frozenset({"ownwise.server.pythonPath", "workbench.welcomePage.walkthroughs.openOnInstall"})
 
 # Written to every code-server's User/settings.json; the test's user_settings go on top.
 BASE_SETTINGS: dict = {
@@ -571,11 +571,20 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "shot"
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a PNG of the page to test-artifacts/vscode/<name>.png; return its path."""
+#: the screenshots the extension's README and walkthrough show (client-vscode/media/screenshots/), copied
+#: there by `make screenshots` from test-artifacts/vscode/readme/
+README_SHOTS = ARTIFACTS / "readme"
+
+
+def screenshot(page, name: str, *, readme: str | None = None) -> Path:
+    """Save a PNG of the page to test-artifacts/vscode/<name>.png; return its path. With ``readme``, also
+    to test-artifacts/vscode/readme/<readme>.png: a picture the extension's README and walkthrough use."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     out = ARTIFACTS / f"{_safe(name)}.png"
     page.screenshot(path=str(out))
+    if readme:
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, README_SHOTS / f"{_safe(readme)}.png")
     return out
 
 

@@ -80,10 +80,34 @@ def start(tmp_path, extra_settings=None):
     (ws / "src").mkdir(parents=True)
     (ws / "src" / "engine.py").write_text(ENGINE)
     db = tmp_path / "data" / "ownwise.db"
+    # the first start's walkthrough (VS Code's own setting) only where a test looks at it: it takes the
+    # editor's place while a test opens its file
     settings = {"ownwise.server.pythonPath": PY, "ownwise.prompts.minLines": 1,
-                "editor.inlineSuggest.enabled": True, **(extra_settings or {})}
+                "editor.inlineSuggest.enabled": True, "workbench.welcomePage.walkthroughs.openOnInstall": False,
+                **(extra_settings or {})}
     env = {"OWNWISE_DB": str(db), "FIXTURE_AI_LOG": str(tmp_path / "fixture-ai.log")}
     return ws, db, settings, env
+
+
+def start_block(page, task: str = "", *, length: str = "", command: str = "Ownwise: Start No-AI Block") -> None:
+    """Start a no-AI block from the palette: the length (typed to filter the choices; the default otherwise),
+    then the task."""
+    run_command(page, command, opens_input=True)
+    if length:
+        page.keyboard.type(length)
+        page.locator(".quick-input-list .monaco-list-row", has_text=length).first.wait_for(timeout=5000)
+    page.keyboard.press("Enter")
+    page.locator(".quick-input-widget .quick-input-title", has_text="Start a no-AI block of").wait_for(timeout=5000)
+    if task:
+        page.keyboard.type(task)
+    page.keyboard.press("Enter")
+    page.locator(".quick-input-widget").wait_for(state="hidden", timeout=5000)
+
+
+def confirm(page, button: str) -> None:
+    """Click a button of the modal dialog now shown."""
+    page.locator(".monaco-dialog-box").get_by_role("button", name=button).click()
+    page.locator(".monaco-dialog-box").wait_for(state="hidden", timeout=5000)
 
 
 def accept_ai(page) -> None:
@@ -107,12 +131,12 @@ def test_tab_accept_paste_and_undo_are_attributed_exactly(tmp_path, code_server,
         hover = page.locator(".workbench-hover, .monaco-hover").filter(has_text="this file is core")
         until(lambda: hover.count() and "Why: core: 30 branch points" in hover.first.inner_text(), 15,
               "the status tooltip names the evidence")
-        screenshot(page, "ownwise-1b-status-tooltip-evidence")
+        screenshot(page, "ownwise-1b-status-tooltip-evidence", readme="status-tooltip")
         page.mouse.move(5, 5)
 
         accept_ai(page)
-        until(lambda: "1 AI" in status_text(page), 15, "status bar counts the AI line")
-        screenshot(page, "ownwise-2-tab-accepted")
+        until(lambda: "1 AI line" in status_text(page), 15, "status bar counts the AI line")
+        screenshot(page, "ownwise-2-tab-accepted", readme="tab-accepted")
         edits = until(lambda: export(db)["edits"], 15, "the accepted completion is stored")
         assert [(e["kind"], e["lines"], e["path"], e["ownership_class"]) for e in edits] == [
             ("inlineCompletion", 1, "src/engine.py", "core")]
@@ -141,9 +165,7 @@ def test_focus_mode_switches_inline_suggestions_off_and_back(tmp_path, code_serv
         open_file(page, "engine.py")
         until(lambda: "core" in status_text(page), 60, "the extension is up")
 
-        run_command(page, "Ownwise: Toggle No-AI Focus Mode", opens_input=True)
-        page.keyboard.type("the parser")
-        page.keyboard.press("Enter")
+        start_block(page, "the parser", command="Ownwise: Toggle No-AI Block")
         def off():
             now = user_settings(server)
             # github.copilot.enable is left alone: Copilot is not installed, so nothing registers it
@@ -160,7 +182,10 @@ def test_focus_mode_switches_inline_suggestions_off_and_back(tmp_path, code_serv
         assert page.locator(".ghost-text-decoration, .ghost-text").count() == 0  # no AI in a no-AI block
         screenshot(page, "ownwise-6-no-ghost-text")
 
-        run_command(page, "Ownwise: Toggle No-AI Focus Mode")
+        run_command(page, "Ownwise: Toggle No-AI Block")
+        # stopping early is asked first
+        page.locator(".monaco-dialog-box", has_text="End the no-AI block now?").wait_for(timeout=10_000)
+        confirm(page, "End the block")
         def restored():
             now = user_settings(server)
             return (now.get("editor.inlineSuggest.enabled") is True and "chat.disableAIFeatures" not in now
@@ -219,8 +244,7 @@ def test_settings_come_back_after_a_crash_mid_block(tmp_path, vscode_tools, vsco
         page = vscode_page(server)
         open_file(page, "engine.py")
         until(lambda: "core" in status_text(page), 60, "the extension is up")
-        run_command(page, "Ownwise: Toggle No-AI Focus Mode", opens_input=True)
-        page.keyboard.press("Enter")
+        start_block(page)
         until(lambda: user_settings(server).get("editor.inlineSuggest.enabled") is False
               and user_settings(server).get("chat.disableAIFeatures") is True, 15, "AI is off")
         time.sleep(1.5)  # a heartbeat of the block

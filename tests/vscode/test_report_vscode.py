@@ -112,7 +112,7 @@ def test_show_report_in_a_webview(tmp_path, code_server, vscode_page, fixture_ai
         assert facts["background"] == page.evaluate(_TO_RGB, workbench_bg), (
             f"webview background {facts['background']} is not the editor background {workbench_bg}")
         assert facts["background"] not in ("rgb(255, 255, 255)",)  # dark theme: not a fixed white page
-        screenshot(page, "report-webview")
+        screenshot(page, "report-webview", readme="report")
 
         # a second AI line, then the command again: the same panel, refreshed. Back to the file by
         # its tab: Quick Open's Ctrl+P does not reach the workbench while the webview has the focus

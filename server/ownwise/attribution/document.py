@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -103,12 +104,17 @@ class ApplyResult:
     event: EditEvent | None = None
     warnings: list[str] = field(default_factory=list)
     restored_lines: int = 0
+    #: non-whitespace characters the user typed or pasted
     human_chars: int = 0
+    #: lines that received typed (or pasted) text and were not counted before in this counting
+    #: epoch (a session): a line is counted once however many keystrokes it takes
     human_lines: int = 0
 
 
 #: hints (and no hint) under which re-inserted text gets its removed tags back
 _RESTORING = frozenset({None, EditKind.UNDO, EditKind.REDO, EditKind.PASTE})
+#: hints whose text is not the user writing: never counted as human lines or characters
+_NOT_WRITTEN = frozenset({EditKind.UNDO, EditKind.REDO, EditKind.EXTERNAL_RELOAD})
 
 
 def _new_event_id() -> str:
@@ -158,6 +164,9 @@ class TrackedDocument:
         self.counts = {"ai": 0, "ai_hm": 0, "sus": 0, "sus_hm": 0}
         self._removed: OrderedDict[str, tuple[Tag | None, ...]] = OrderedDict()
         self._deleted: deque[str] = deque(maxlen=self.DELETED_CACHE)
+        #: per line, the counting epoch (a session) in which the user last wrote in it (0: never);
+        #: made on the first human edit, so documents only read cost nothing
+        self._typed: array | None = None
         self.revision = 0  # bumps on every change; lets callers cache derived figures
         #: evidence across the open documents for hint-less inserts (moves, copies, snippets)
         self.judge: Provenance | None = None
@@ -251,8 +260,14 @@ class TrackedDocument:
         version: int | None = None,
         thresholds: Thresholds | None = None,
         new_event_id: Callable[[], str] = _new_event_id,
+        epoch: int = 1,
     ) -> ApplyResult:
-        """Apply one ``didChange`` (its content changes in order) with its hint."""
+        """Apply one ``didChange`` (its content changes in order) with its hint.
+
+        ``epoch`` (1 or more) is the counting period of human lines, the session: a line that
+        receives typed text counts in ``result.human_lines`` once per epoch, however many
+        keystrokes and fixes it takes.
+        """
         th = thresholds or Thresholds()
         result = ApplyResult()
         ai = hint is not None and hint.is_ai
@@ -265,7 +280,7 @@ class TrackedDocument:
                 if ranged is None:
                     continue
                 ch = ranged
-            n = self._apply_one(ch, hint, source, event_id, th, result)
+            n = self._apply_one(ch, hint, source, event_id, th, result, epoch)
             if n:
                 tagged += n
                 chars += len(ch.text)
@@ -313,6 +328,7 @@ class TrackedDocument:
         event_id: Callable[[], str],
         th: Thresholds,
         result: ApplyResult,
+        epoch: int = 1,
     ) -> int:
         """Apply one content change; return how many lines it tagged new."""
         lines, tags = self.lines, self.tags
@@ -403,6 +419,23 @@ class TrackedDocument:
             if carry_first is None:
                 carry_first, del_first = carry_last, del_last
             del_last = del_first
+        # The user's writing: lines counted in this epoch keep their mark where their old text stays
+        human = not ai and not suspect and restored is None and not fmt and hint not in _NOT_WRITTEN
+        typed = self._typed
+        if typed is None and human and ins_text_nonws:
+            typed = self._typed = array("I", bytes(4 * len(lines)))
+        new_marks: list[int] | None = None
+        if typed is not None:
+            old_marks = typed[sl : el + 1]
+            mark_first = old_marks[0] if has_text(content_of(prefix)) else 0
+            mark_last = old_marks[-1] if has_text(content_of(suffix)) else 0
+            if m == 1 and not mark_first:
+                mark_first = mark_last
+            new_marks = [0] * m
+            if m:
+                new_marks[0] = mark_first
+                new_marks[-1] = mark_last if m > 1 else mark_first
+        written = 0
         new_tags: list[Tag | None] = [None] * m
         tagged = 0
         restored_pieces = None
@@ -448,13 +481,19 @@ class TrackedDocument:
                 new_tags[j] = carried
                 if ins_has:
                     human_chars += len(_squash(ins_piece))
-        if not ai and not suspect and restored is None and not fmt:
+                    if human and new_marks is not None:
+                        if new_marks[j] != epoch:
+                            written += 1
+                        new_marks[j] = epoch
+        if human:
             result.human_chars += human_chars
-            result.human_lines += sum(1 for p in split_lines(text) if has_text(p))
+            result.human_lines += written
 
         self._count(old_tags, -1)
         lines[sl : el + 1] = new
         tags[sl : el + 1] = new_tags
+        if typed is not None and new_marks is not None:
+            typed[sl : el + 1] = array("I", new_marks)
         self._count(new_tags, +1)
         return tagged
 

@@ -95,6 +95,19 @@ class FocusManager:
         log.info("focus block %s ended (%s) after %.1f min", block.id, reason, minutes_of(ended, end))
         return ended
 
+    def extend(self, minutes: float) -> FocusBlock | None:
+        """Make the running block ``minutes`` longer (its planned end later); None if none runs."""
+        block = self.current()
+        if block is None:
+            self.active = None
+            return None
+        planned = block.planned_minutes + minutes
+        with self.store.atomic():
+            self.store.update_focus_block(block.id, planned_minutes=planned)
+        self.active = block.model_copy(update={"planned_minutes": planned})
+        log.info("focus block %s extended by %s min to %s min", block.id, minutes, planned)
+        return self.active
+
     def mark_notified(self) -> None:
         if self.active is not None and not self.active.notified:
             self.active = self.active.model_copy(update={"notified": True})
@@ -189,8 +202,9 @@ class FocusManager:
         if before is not None and (now_block is None or now_block.id != before.id):
             ended = self.store.focus_block(before.id) or before
             changes.append(FocusChange(ended, False))
-        if now_block is not None and (before is None or now_block.id != before.id):
-            changes.append(FocusChange(now_block, True))
+        if now_block is not None and (before is None or now_block.id != before.id
+                                      or now_block.planned_minutes != before.planned_minutes):
+            changes.append(FocusChange(now_block, True))  # new here, or extended elsewhere
         self.active = now_block
         if now_block is None:
             return changes

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..engine import Engine
+from ..words import plural
 
 SOURCE = "ownwise"
 UNEXPLAINED = "unexplainedAICode"
@@ -20,7 +21,7 @@ def of(engine: Engine, uri: str) -> list[types.Diagnostic]:
         b = d.block
         msg = (f"You marked this AI code (lines {b.start_line + 1}-{b.end_line + 1}) as "
                f"\"can't explain yet\" in core code." if d.cannot_explain else
-               f"AI-written core code you haven't explained yet ({b.lines} lines): "
+               f"AI-written core code you haven't explained yet ({plural(b.lines, 'line')}): "
                f"capability debt.")
         out.append(types.Diagnostic(
             range=types.Range(start=types.Position(line=b.start_line, character=0),

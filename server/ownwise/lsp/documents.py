@@ -8,6 +8,7 @@ memory; ``ownwise/status`` follows only when something the client shows changed.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -18,6 +19,7 @@ from ..attribution import Change
 from ..documents import uri_to_path
 from ..ownership import OwnershipClass
 from ..store import StoreError
+from ..words import plural
 from . import protocol as P
 from . import wire
 from .handlers import brief, unavailable, validated
@@ -76,12 +78,14 @@ def register(server: OwnwiseServer) -> None:
             log.info("%d file changes came with a move of %s: ignored as a whole", len(changes), git[0])
             return
         touched = 0
+        seen: set[Path] = set()
         for path, kind in changes:
-            if path is None or ".git" in path.parts or kind == types.FileChangeType.Deleted:
+            if path is None or ".git" in path.parts or kind == types.FileChangeType.Deleted or path in seen:
                 continue
+            seen.add(path)  # one write can come as created + changed: looked at once
             touched += ls.engine.external_change(path)
         if touched:
-            log.info("%d lines credited to agents from files changed on disk", touched)
+            log.info("%s credited to agents from files changed on disk", plural(touched, "line"))
 
     @server.feature(P.EDIT_HINT)
     def edit_hint(ls: OwnwiseServer, params: Any) -> None:

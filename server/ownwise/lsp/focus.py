@@ -16,9 +16,10 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from ..documents import uri_to_path
 from ..engine import Engine
-from ..focus.manager import FocusChange, FocusManager, minutes_of
+from ..focus.manager import FocusChange, FocusManager, minutes_of, planned_end
 from ..sessions import Session
 from ..store import FocusBlock
+from ..words import plural
 from . import protocol as P
 from . import wire
 from .handlers import require_database, validated
@@ -100,7 +101,7 @@ class FocusFlows:
             return None  # another window asked already
         focus.set_reflection(b.id, "offered")
         took = round(minutes_of(b, self.engine.wall()))
-        msg = (f"Your no-AI block is over ({took} of {round(b.planned_minutes)} minutes"
+        msg = (f"Your no-AI block is over ({took} of {plural(round(b.planned_minutes), 'minute')}"
                f"{', interrupted' if b.end_reason == 'interrupted' else ''}). Reflect on it now?")
         choice = await self.ls.ask(msg, (REFLECT_NOW, LATER, SKIP))
         if choice == REFLECT_NOW:
@@ -178,7 +179,8 @@ def register(server: OwnwiseServer) -> FocusFlows:
         if created or before is None or before.id != block.id:  # new here (maybe from the terminal)
             flows.announce(FocusChange(block, True))
         if not created:
-            ls.tell_user("info", f"ownwise: a no-AI block is already running (started {block.started_at}).")
+            ends = planned_end(block).astimezone()
+            ls.tell_user("info", f"ownwise: a no-AI block is already running (until {ends:%H:%M}).")
         return {**focus.status(), "started": created}
 
     @server.command(P.CMD_FOCUS_STOP)
@@ -188,6 +190,16 @@ def register(server: OwnwiseServer) -> FocusFlows:
             return {"active": False, "stopped": False}
         flows.announce(FocusChange(ended, False))
         return {"active": False, "stopped": True, "block": wire.block(ended, ls.engine.wall())}
+
+    @server.command(P.CMD_FOCUS_EXTEND)
+    def focus_extend(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:
+        a = validated(P.FocusExtendArgs, args[0] if args else None, P.CMD_FOCUS_EXTEND)
+        focus = manager(ls, P.CMD_FOCUS_EXTEND)
+        block = focus.extend(a.minutes)
+        if block is None:
+            raise JsonRpcInvalidParams(f"{P.CMD_FOCUS_EXTEND}: no no-AI block is running")
+        flows.announce(FocusChange(block, True))  # the new end, to the client's countdown
+        return focus.status()
 
     @server.command(P.CMD_FOCUS_REFLECT)
     async def focus_reflect(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:

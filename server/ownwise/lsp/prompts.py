@@ -22,6 +22,7 @@ from ..engine import Engine, SessionEnd
 from ..files import write_private
 from ..sessions import Session
 from ..store import Prompt
+from ..words import plural
 from . import diagnostics, wire
 from . import protocol as P
 from .handlers import require_database, validated
@@ -69,7 +70,7 @@ class PromptFlows:
         name = {P.EXPLAIN_NOW: "explainNow", P.LATER: "later", P.SKIP: "skip"}.get(choice or "", "dismissed")
         if session_id is not None:
             self.engine.set_prompt_choice(session_id, name)
-        log.info("prompt choice %s for %d prompts", name, len(prompts))
+        log.info("prompt choice %s for %s", name, plural(len(prompts), "prompt"))
         if choice == P.EXPLAIN_NOW:
             await self.open_document(list(prompts) + [p for p in earlier if p.status == "pending"])
         elif choice == P.SKIP:
@@ -85,7 +86,7 @@ class PromptFlows:
         prompts = list(prompts[:20])
         path = service.write_document(prompts)
         service.mark_offered([p.id for p in prompts if p.offered_at is None])
-        log.info("explanation document %s for %d prompts", path, len(prompts))
+        log.info("explanation document %s for %s", path, plural(len(prompts), "prompt"))
         await self.ls.show(path)
         return path
 
@@ -221,7 +222,9 @@ def register(server: OwnwiseServer) -> PromptFlows:
     def pending_prompts(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
         from ..prompts.service import prompt_json
 
-        return {"prompts": [prompt_json(p) for p in _service(ls, P.PENDING_PROMPTS).pending()]}
+        service = _service(ls, P.PENDING_PROMPTS)
+        return {"prompts": [prompt_json(p) for p in service.pending()],
+                "cannotExplain": [prompt_json(p) for p in service.cannot_explain()]}
 
     @server.feature(P.ANSWER_PROMPT)
     def answer_prompt(ls: OwnwiseServer, params: Any) -> dict[str, Any]:
@@ -251,7 +254,8 @@ def register(server: OwnwiseServer) -> PromptFlows:
         ended = ls.end_session("command")
         if ended is None:
             return {"ended": False, "prompts": 0}
-        return {"ended": True, "sessionId": ended.session.id, "prompts": len(ended.prompts)}
+        return {"ended": True, "sessionId": ended.session.id, "prompts": len(ended.prompts),
+                "smallLines": ended.small_lines, "minLines": ls.engine.settings.prompts.min_lines}
 
     @server.command(P.CMD_PROMPT_EXPLAIN)
     async def prompt_explain(ls: OwnwiseServer, *args: Any) -> dict[str, Any]:

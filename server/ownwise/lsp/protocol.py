@@ -72,12 +72,17 @@ CMD_FOCUS_START = "ownwise.focus.start"
 CMD_FOCUS_STOP = "ownwise.focus.stop"
 CMD_FOCUS_STATUS = "ownwise.focus.status"
 CMD_FOCUS_REFLECT = "ownwise.focus.reflect"
+CMD_FOCUS_EXTEND = "ownwise.focus.extend"
 
 
 class FocusStartArgs(_Params):
     minutes: float | None = Field(None, gt=0, le=600)
     task: str | None = Field(None, max_length=500)
     estimate_minutes: float | None = Field(None, alias="estimateMinutes", gt=0, le=6000)
+
+
+class FocusExtendArgs(_Params):
+    minutes: float = Field(gt=0, le=600)
 
 
 class CalibrationParams(_Params):

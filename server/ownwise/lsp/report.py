@@ -26,7 +26,8 @@ def register(server: OwnwiseServer) -> None:
         engine = require_database(ls.engine, P.REPORT)
         engine.flush()  # what is queued belongs in the report
         recorder, focus = engine.recorder, engine.settings.focus
-        args = (engine.wall().astimezone(), focus.week_start, focus.weekly_goal_minutes, p.weeks, p.since)
+        args = (engine.wall().astimezone(), focus.week_start, focus.weekly_goal_minutes, p.weeks, p.since,
+                engine.settings.prompts.min_lines)
         try:
             if recorder.reads_in_thread:
                 report = await asyncio.to_thread(recorder.report, *args)

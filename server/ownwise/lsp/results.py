@@ -18,6 +18,7 @@ from .protocol import (
     ANSWER_REFLECTION,
     CALIBRATION,
     CLIENT_STATE,
+    CMD_FOCUS_EXTEND,
     CMD_FOCUS_REFLECT,
     CMD_FOCUS_START,
     CMD_FOCUS_STATUS,
@@ -41,6 +42,7 @@ from .protocol import (
     EditHintParams,
     ExplainArgs,
     FileInfoParams,
+    FocusExtendArgs,
     FocusStartArgs,
     LineAttributionParams,
     OwnershipSetArgs,
@@ -142,6 +144,8 @@ class PromptItem(_Result):
 
 class PendingPrompts(_Result):
     prompts: list[PromptItem]
+    #: answered "I can't explain this yet" and not explained since: still debt, and can be answered again
+    cannot_explain: list[PromptItem] = Field(default_factory=list, alias="cannotExplain")
 
 
 class AnswerOutcome(_Result):
@@ -225,6 +229,9 @@ class SessionEnded(_Result):
     ended: bool
     session_id: int | None = Field(None, alias="sessionId")
     prompts: int
+    #: AI lines the session kept in blocks under ``minLines`` lines: not asked about, not debt
+    small_lines: int | None = Field(None, alias="smallLines")
+    min_lines: int | None = Field(None, alias="minLines")
 
 
 class ExplainOpened(_Result):
@@ -294,4 +301,5 @@ COMMANDS: dict[str, tuple[type[BaseModel] | None, type[BaseModel]]] = {
     CMD_FOCUS_STOP: (None, FocusStopped),
     CMD_FOCUS_STATUS: (None, FocusStatus),
     CMD_FOCUS_REFLECT: (None, ReflectOpened),
+    CMD_FOCUS_EXTEND: (FocusExtendArgs, FocusStatus),
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..words import plural
 from .identifiers import identifiers, is_callable_name, mentions, primary_name
 
 __all__ = [
@@ -121,7 +122,7 @@ def check_answer(text: str, code: str, kind: str = "explain", *, min_words: int 
     if words < min_words:
         feedback = (
             f"That's {words} word{'' if words == 1 else 's'}. Say what the code does and why it does it "
-            f"that way, in at least {min_words} words."
+            f"that way, in at least {plural(min_words, 'word')}."
         )
         return Check(False, False, feedback, "tooShort")
     if copies_code(text, code):

@@ -21,6 +21,7 @@ from ..recorder import Recorder
 from ..sessions import Session
 from ..settings import Settings
 from ..store import Prompt
+from ..words import plural
 from .blocks import Block, merge_blocks, prompt_kind, select
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class SessionEnd:
     session: Session
     prompts: list[Prompt]
     earlier: list[Prompt]  # prompts still pending from before
+    #: AI lines kept in blocks shorter than prompts.minLines: never asked about, and not capability debt
+    small_lines: int = 0
 
 
 class ExplanationDebt:
@@ -119,8 +122,8 @@ class ExplanationDebt:
         else:
             closed.pop(uri, None)
 
-    def end_of_session(self, s: Session) -> tuple[list[Prompt], list[Prompt]]:
-        """(new prompts, earlier pending ones) for the AI code a session that just ended kept."""
+    def end_of_session(self, s: Session) -> SessionEnd:
+        """The new prompts (and the earlier pending ones) for the AI code a session that just ended kept."""
         docs = self.documents.docs
         blocks: list[Block] = []
         for uri, st in docs.items():
@@ -133,7 +136,9 @@ class ExplanationDebt:
         # prompts keep the block's code: never for files that match secretPatterns
         blocks = [b for b in blocks if not self.documents.is_secret(uri_to_path(b.uri))]
         p = self.settings.prompts
-        chosen = select(blocks, p.policy.model_dump(), min_lines=p.min_lines, max_count=p.max_per_session)
+        policy = p.policy.model_dump()
+        small = sum(b.lines for b in blocks if b.lines < p.min_lines and prompt_kind(b.ownership_class, policy))
+        chosen = select(blocks, policy, min_lines=p.min_lines, max_count=p.max_per_session)
         prompts: list[Prompt] = []
         earlier: list[Prompt] = []
         entries = [(b, self.documents.relpath(uri_to_path(b.uri), b.uri)[0], self.documents.language(b.uri))
@@ -152,9 +157,9 @@ class ExplanationDebt:
 
             held = make_prompts(s.id, entries, self.settings.prompts, self.wall())
             self.recorder.hold_prompts(held)
-            log.warning("session %s: the database is unavailable; %d prompts kept in memory until it opens",
-                        s.id, len(held))
-        return prompts, earlier
+            log.warning("session %s: the database is unavailable; %s kept in memory until it opens",
+                        s.id, plural(len(held), "prompt"))
+        return SessionEnd(s, prompts, earlier, small)
 
     def reask_due(self) -> Prompt | None:
         """At a session start: turn the first due explanation into a re-ask prompt."""

@@ -118,6 +118,14 @@ class PromptService:
         return sorted(items, key=lambda p: (p.kind == "review", order.get(p.ownership_class, 2),
                                             p.created_at, -p.lines))
 
+    def cannot_explain(self) -> list[Prompt]:
+        """Prompts answered "I can't explain this yet" whose code was not explained since (newest first):
+        their code stays capability debt, and answering one again clears it."""
+        explained = self.store.explanation_times()
+        items = [p for p in self.store.prompts(status="cannotExplain")
+                 if p.kind != "review" and not (p.events and set(p.events) <= explained.keys())]
+        return sorted(items, key=lambda p: p.updated_at, reverse=True)
+
     def get(self, prompt_id: str) -> Prompt:
         p = self.store.prompt(prompt_id)
         if p is None:
@@ -132,7 +140,8 @@ class PromptService:
     def answer(self, prompt_id: str, text: str, *, understanding: int | None = None,
                cannot_explain: bool = False, rating: str | None = None, via: str = "request") -> Outcome:
         p = self.get(prompt_id)
-        if p.status != "pending":
+        # "can't explain yet" is not final: the code stays debt until an answer explains it
+        if p.status not in ("pending", "cannotExplain") or (p.status == "cannotExplain" and p.kind == "review"):
             return Outcome(p, False, f"This prompt was already {_status_words(p.status)}.", "notPending")
         text = (text or "").strip()
         if cannot_explain or checks.is_cannot_explain(text):

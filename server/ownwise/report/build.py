@@ -56,21 +56,32 @@ def plan_weeks(now: datetime, week_start: int, weeks: int | None = None, since: 
 
 def build_report(store, *, now: datetime, week_start: str = "monday", goal_minutes: float = 90,
                  weeks: int | None = None, since: date | None = None,
-                 progress: Progress | None = None) -> dict:
+                 progress: Progress | None = None, min_lines: int = 3) -> dict:
     """Every figure of the report, as the JSON of docs/report.md. ``now`` must be timezone-aware (local)."""
     step = progress or (lambda _msg: None)
     start_day = WEEKDAYS.index(week_start)
     plan = plan_weeks(now, start_day, weeks, since)
     lo = plan[0].lo
 
+    # human lines are counted per line since `per_line` (docs/report.md#human-lines): weeks before it have no
+    # comparable human figures, and the week holding it counts them (and AI lines in the share) from then on
+    per_line = store.human_lines_since()
+    human_from: list[str | None] = [
+        None if per_line is None or per_line <= w.lo else per_line if per_line < w.hi else F.UNCOUNTED
+        for w in plan]
+
+    def edit_totals(lo: str, hi: str) -> list[F.EditTotal]:
+        return [F.EditTotal(t.ownership_class, t.kind, t.ai, t.lines) for t in store.edit_totals(lo, hi)]
+
     step("edits")
-    totals = [[F.EditTotal(t.ownership_class, t.kind, t.ai, t.lines) for t in store.edit_totals(w.lo, w.hi)]
-              for w in plan]
+    totals = [edit_totals(w.lo, w.hi) for w in plan]
+    share_totals = [edit_totals(h, w.hi) if h not in (None, F.UNCOUNTED) else t
+                    for w, h, t in zip(plan, human_from, totals)]
 
     step("attribution")
-    ranges = [(r.event, r.lines, r.human_modified) for r in store.live_ranges()]
+    ranges = [(r.event, r.lines, r.human_modified, r.block_lines) for r in store.live_ranges()]
     facts = {e.id: (e.ts, e.ownership_class, e.ai) for e in store.edit_facts(r[0] for r in ranges)}
-    fates = F.fates_from_ranges(ranges, facts)
+    fates = F.fates_from_ranges(ranges, facts, min_lines=min_lines)
 
     step("explanations")
     explained = store.explanation_times()
@@ -93,8 +104,9 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
     for e in cal.estimates:
         errors[week_start_of(e.started_at, start_day, now.tzinfo)].append(e.error_pct)
     focus, human = [], []
-    for w in plan:
-        typing = {(t.ownership_class, t.inside): (t.minutes, t.lines) for t in store.activity_totals(w.lo, w.hi)}
+    for w, h in zip(plan, human_from):
+        lo = h if h not in (None, F.UNCOUNTED) else w.lo
+        typing = {(t.ownership_class, t.inside): (t.minutes, t.lines) for t in store.activity_totals(lo, w.hi)}
         classes = {c for c, _inside in typing if c is not None}
         human.append({c: typing.get((c, True), (0, 0))[1] + typing.get((c, False), (0, 0))[1] for c in classes})
         by_class = {c: (*typing.get((c, True), (0, 0)), *typing.get((c, False), (0, 0))) for c in classes}
@@ -109,7 +121,8 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
 
     step("figures")
     debts = F.DebtIndex(fates, explained)
-    weekly = F.weekly(plan, totals, human, fates, explained, prompts, answers, focus, debts)
+    weekly = F.weekly(plan, totals, human, fates, explained, prompts, answers, focus, debts,
+                      human_from=human_from, share_totals=share_totals)
     now_fig = F.now_figures(debts, pending, this_focus, cal.streak_weeks)
     return {
         "format": FORMAT,
@@ -118,6 +131,7 @@ def build_report(store, *, now: datetime, week_start: str = "monday", goal_minut
         "weekStartDay": week_start,
         "range": {"from": plan[0].start.isoformat(), "to": (plan[-1].start + timedelta(days=7)).isoformat()},
         "classes": list(F.CLASSES),
+        "humanLinesSince": per_line,
         "weeks": weekly,
         "now": now_fig,
         "paradox": signals.paradox(weekly),

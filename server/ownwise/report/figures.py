@@ -18,6 +18,8 @@ DEBT_CLASSES = ("repeatable", "core")
 INLINE_KINDS = ("inlineCompletion", "inlineCompletionPartial")
 RECALL_OK = ("hard", "good", "easy")
 EXPLAIN_KINDS = ("explain", "recall")
+#: a week whose human lines were counted per keystroke (before ``humanLinesSince``): not shown
+UNCOUNTED = "uncounted"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class LineFate:
     ai: bool
     present: int  # lines still tagged with the event, not modified by the user
     rewritten: int  # lines still tagged with the event, modified by the user
+    #: of ``present``, the lines in blocks a prompt can ask about (at least prompts.minLines lines): the ones
+    #: that can be debt; None: all of them (snapshots from before block sizes were kept)
+    askable: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,12 @@ class DebtIndex:
         made: dict[str, list[tuple[str, int]]] = {c: [] for c in DEBT_CLASSES}
         done: dict[str, list[tuple[str, int]]] = {c: [] for c in DEBT_CLASSES}
         for f in fates:
-            if not f.ai or f.ownership_class not in made or not f.present:
+            n = f.present if f.askable is None else f.askable
+            if not f.ai or f.ownership_class not in made or not n:
                 continue
-            made[f.ownership_class].append((f.ts, f.present))
+            made[f.ownership_class].append((f.ts, n))
             if (when := explained.get(f.event)) is not None:
-                done[f.ownership_class].append((max(f.ts, when), f.present))
+                done[f.ownership_class].append((max(f.ts, when), n))
         self._made = {c: _prefix(v) for c, v in made.items()}
         self._done = {c: _prefix(v) for c, v in done.items()}
 
@@ -156,8 +162,16 @@ def weekly(
     answers: Sequence[AnswerFact],
     focus: Sequence[FocusWeek],
     debts: DebtIndex | None = None,  # built from ``fates`` and ``explained`` when not given
+    *,
+    human_from: Sequence[str | None] | None = None,  # per week: None, an ISO instant, or UNCOUNTED
+    share_totals: Sequence[Sequence[EditTotal]] | None = None,  # per week: the AI lines beside the human ones
 ) -> list[dict]:
-    """The ``weeks`` entries of the report JSON (docs/report.md), oldest first."""
+    """The ``weeks`` entries of the report JSON (docs/report.md), oldest first.
+
+    ``human_from`` says since when each week's human lines are counted once per line: ``None`` the whole
+    week, an instant from then on (``share_totals`` then holds the AI lines from then on, for the share and
+    the total), :data:`UNCOUNTED` not at all (every figure resting on human lines is ``null``).
+    """
     fate_by_week: dict[int, list[LineFate]] = defaultdict(list)
     for f in fates:
         if f.ai and (i := week_index(weeks, f.ts)) is not None:
@@ -175,6 +189,9 @@ def weekly(
     out = []
     for i, w in enumerate(weeks):
         totals = edit_totals[i]
+        shares = share_totals[i] if share_totals is not None else totals
+        hfrom = human_from[i] if human_from is not None else None
+        known = hfrom != UNCOUNTED
         humans = human_lines[i]
         fw = focus[i]
         fates_w = fate_by_week.get(i, [])
@@ -196,6 +213,7 @@ def weekly(
                     sum(p.status == "skipped" for p in ps))
 
         ai = ai_lines(lambda t: True)
+        share_ai = sum(t.lines for t in shares if t.ai)
         human = sum(humans.values())
         present, rewritten, gone = fate_counts(None)
         prompted, explained_n, cannot, skipped = cohort(None)
@@ -204,33 +222,40 @@ def weekly(
         recall_ok = sum(a.rating in RECALL_OK and not a.cannot_explain for a in reviews)
         errors = list(fw.estimate_errors)
 
+        def known_or_none(v):
+            return v if known else None
+
         by_class = {}
         for c in CLASSES:
             c_ai = ai_lines(lambda t, c=c: t.ownership_class == c)
+            c_share_ai = sum(t.lines for t in shares if t.ai and t.ownership_class == c)
             c_human = humans.get(c, 0)
             c_present, c_rewritten, c_gone = fate_counts(c)
             c_prompted, c_explained, _, _ = cohort(c)
             in_min, in_lines, out_min, out_lines = fw.by_class.get(c, (0, 0, 0, 0))
             by_class[c] = {
-                "aiLines": c_ai, "humanLines": c_human, "aiShare": ratio(c_ai, c_ai + c_human),
+                "aiLines": c_ai, "humanLines": known_or_none(c_human),
+                "aiShare": known_or_none(ratio(c_share_ai, c_share_ai + c_human)),
                 "present": c_present, "rewritten": c_rewritten, "gone": c_gone,
                 "prompted": c_prompted, "explained": c_explained, "explanationRate": ratio(c_explained, c_prompted),
                 "debtLines": debt.get(c, 0),
-                "noAiVelocity": rate(in_lines, in_min), "regularVelocity": rate(out_lines, out_min),
+                "noAiVelocity": known_or_none(rate(in_lines, in_min)),
+                "regularVelocity": known_or_none(rate(out_lines, out_min)),
             }
 
         out.append({
             "weekStart": w.start.isoformat(),
             "complete": w.complete,
+            "humanLinesFrom": hfrom if known else None,
             "output": {
                 "aiLines": ai,
                 "inlineLines": ai_lines(lambda t: t.kind in INLINE_KINDS),
                 "chatLines": ai_lines(lambda t: t.kind == "chatEdit"),
                 "agentLines": ai_lines(lambda t: t.kind == "agentEdit"),
                 "suspectedLines": sum(t.lines for t in totals if t.kind == "suspected"),
-                "humanLines": human,
-                "totalLines": ai + human,
-                "aiShare": ratio(ai, ai + human),
+                "humanLines": known_or_none(human),
+                "totalLines": known_or_none(share_ai + human),
+                "aiShare": known_or_none(ratio(share_ai, share_ai + human)),
                 "present": present, "rewritten": rewritten, "gone": gone,
             },
             "capability": {
@@ -241,10 +266,12 @@ def weekly(
                 "debtLines": sum(debt.values()), "debtLinesCore": debt["core"],
                 "debtLinesRepeatable": debt["repeatable"],
                 "focusMinutes": round(fw.focus_minutes, 1), "goalMinutes": fw.goal_minutes, "goalMet": fw.met,
-                "noAiVelocity": rate(fw.inside_lines, fw.inside_minutes),
-                "regularVelocity": rate(fw.outside_lines, fw.outside_minutes),
-                "noAiTypingMinutes": fw.inside_minutes, "noAiTypedLines": fw.inside_lines,
-                "regularTypingMinutes": fw.outside_minutes, "regularTypedLines": fw.outside_lines,
+                "noAiVelocity": known_or_none(rate(fw.inside_lines, fw.inside_minutes)),
+                "regularVelocity": known_or_none(rate(fw.outside_lines, fw.outside_minutes)),
+                "noAiTypingMinutes": known_or_none(fw.inside_minutes),
+                "noAiTypedLines": known_or_none(fw.inside_lines),
+                "regularTypingMinutes": known_or_none(fw.outside_minutes),
+                "regularTypedLines": known_or_none(fw.outside_lines),
                 "estimateErrorPct": round(sum(abs(e) for e in errors) / len(errors), 1) if errors else None,
             },
             "byClass": by_class,
@@ -252,23 +279,32 @@ def weekly(
     return out
 
 
-def fates_from_ranges(ranges: Iterable[tuple[str, int, bool]], facts: Mapping[str, tuple[str, str, bool]]
-                      ) -> list[LineFate]:
-    """Group snapshot ranges ``(event, lines, human_modified)`` per event, with each event's ``(ts, class, ai)``.
+def fates_from_ranges(ranges: Iterable[tuple], facts: Mapping[str, tuple[str, str, bool]], *,
+                      min_lines: int = 1) -> list[LineFate]:
+    """Group snapshot ranges ``(event, lines, human_modified[, block_lines])`` per event, with each event's
+    ``(ts, class, ai)``; ``askable`` counts the present lines in blocks of at least ``min_lines`` lines.
 
     Events with no stored edit are left out (they cannot be put in a week).
     """
     present: dict[str, int] = defaultdict(int)
     modified: dict[str, int] = defaultdict(int)
-    for event, lines, human in ranges:
+    askable: dict[str, int] = defaultdict(int)
+    sized: set[str] = set()
+    for event, lines, human, *rest in ranges:
         (modified if human else present)[event] += lines
+        block = rest[0] if rest else None
+        if block is not None:
+            sized.add(event)
+        if not human and (block is None or block >= min_lines):
+            askable[event] += lines
     out = []
     for event in sorted(set(present) | set(modified)):
         if event not in facts:
             continue
         ts, cls, ai = facts[event]
         out.append(LineFate(event=event, ts=ts, ownership_class=cls, ai=ai,
-                            present=present.get(event, 0), rewritten=modified.get(event, 0)))
+                            present=present.get(event, 0), rewritten=modified.get(event, 0),
+                            askable=askable.get(event, 0) if event in sized else None))
     return out
 
 

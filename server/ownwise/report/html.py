@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from .words import TERMS, human_lines_note
+
 __all__ = ["render_html", "THEMES"]
 
 THEMES = ("light", "dark", "vscode")
@@ -580,11 +582,13 @@ def _boxes(report: dict) -> str:
     paradox = _dict(report.get("paradox"))
     holds = paradox.get("holds") is True
     p_html = (f'<section class="box paradox{" holds" if holds else ""}">'
-              f'<div class="label">Output vs. capability</div>'
-              f"<p>{_rich(paradox.get('text') or 'No paradox computed.')}</p></section>")
+              f'<div class="label">Output vs. capability: the paradox signal</div>'
+              f"<p>{_rich(paradox.get('text') or 'No paradox computed.')}</p>"
+              f'<p class="note">{_esc(TERMS["paradox signal"])}</p></section>')
 
     stage = _dict(report.get("stage"))
-    parts = ['<section class="box stage"><div class="label">Stage</div>']
+    parts = ['<section class="box stage"><div class="label">Stage</div>',
+             f'<p class="note">{_esc(TERMS["stage"])}</p>']
     if stage.get("id") is None:
         parts.append(f"<p>{_rich(stage.get('text') or 'No stage applies yet.')}</p>")
     else:
@@ -635,15 +639,18 @@ def _now(report: dict) -> str:
         focus_d = "goal met" if left <= 0 else f"{_fmt(left, 1)} min to go"
     else:
         focus_d = "no goal set" if goal is None else ""
+    note = human_lines_note(report)
+    note_html = f'<p class="small muted">{_esc(note)}</p>' if note else ""
     figs = [
         fig("Capability debt", debt_v,
-            f"core {_fmt(core)} \u00b7 repeatable {_fmt(rep)}"),
+            f"core {_fmt(core)} \u00b7 repeatable {_fmt(rep)}",
+            f'<div class="d muted">{_esc(TERMS["capability debt"])}</div>'),
         fig("Pending prompts", _fmt(pending), "explanations waiting for you"),
         fig("No-AI focus this week", focus_v, focus_d, bar),
         fig("Goal streak", _plural(streak, "week") if streak is not None else DASH,
             "weeks in a row with the focus goal met"),
     ]
-    return f'<h2>Now</h2><div class="figures">{"".join(figs)}</div>'
+    return f'<h2>Now</h2><div class="figures">{"".join(figs)}</div>{note_html}'
 
 
 def _thead(heads: list[tuple[str, bool]]) -> str:
@@ -684,8 +691,8 @@ def _weeks_table(weeks: list[dict]) -> str:
     head = _thead(heads)
     return ('<h2>Week by week</h2><div class="table-wrap"><table class="weeks">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-            '<p class="small muted">Velocities are human-typed lines per active '
-            "minute; \u2713 marks a week that met the focus goal.</p>")
+            f'<p class="small muted">Human lines: {_esc(TERMS["human lines"])} Velocities: '
+            f'{_esc(TERMS["velocity"])} \u2713 marks a week that met the focus goal.</p>')
 
 
 def _class_table(report: dict, weeks: list[dict]) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .words import plural, weeks_needed
+
 PARADOX_MIN_WEEKS = 3
 RISE = 0.10  # output must end at least 10 % above where it started
 FALL = 0.10  # a capability figure must end at least 10 % below where it started
@@ -69,10 +71,14 @@ def falls(values: Sequence[float | None]) -> bool:
 def paradox(weeks: Sequence[dict]) -> dict:
     """Output up while the explanation rate, no-AI velocity or recall falls, over the last 3+ complete weeks."""
     done = [w for w in weeks if w["complete"]]
+    # weeks before the first one with any code in it say nothing about a trend
+    first = next((i for i, w in enumerate(done) if w["output"]["aiLines"] or w["output"]["totalLines"]), len(done))
+    done = done[first:]
     if len(done) < PARADOX_MIN_WEEKS:
         return {"holds": False, "weeks": len(done), "output": None, "falling": [],
-                "text": f"Not enough weeks yet: the paradox signal needs {PARADOX_MIN_WEEKS} complete weeks "
-                        f"(this report has {len(done)})."}
+                "text": f"Not enough weeks yet: the paradox signal needs {PARADOX_MIN_WEEKS} complete weeks with "
+                        f"code in them (this report has {len(done)}: "
+                        f"{weeks_needed(len(done), PARADOX_MIN_WEEKS)})."}
     # the longest run of trailing complete weeks (3 at least) over which the rule holds
     for n in range(len(done), PARADOX_MIN_WEEKS - 1, -1):
         span = done[-n:]
@@ -94,8 +100,8 @@ def paradox(weeks: Sequence[dict]) -> dict:
                 "Shipping more while understanding less is the productivity paradox.")
         return {"holds": True, "weeks": n, "output": {"from": output[0], "to": output[-1]}, "falling": falling,
                 "text": text}
-    return {"holds": False, "weeks": PARADOX_MIN_WEEKS, "output": None, "falling": [],
-            "text": f"No paradox signal: over the last {PARADOX_MIN_WEEKS}+ complete weeks your output did not "
+    return {"holds": False, "weeks": len(done), "output": None, "falling": [],
+            "text": f"No paradox signal: in the last {plural(len(done), 'complete week')} your output did not "
                     "rise while your explanation rate, no-AI velocity or recall fell."}
 
 
@@ -109,10 +115,18 @@ def stage(weeks: Sequence[dict], now: dict) -> dict:
     n = len(done)
     base: dict[str, Any] = {"id": None, "name": None, "tagline": None, "weeks": n, "because": [], "practice": None,
                             "note": NOTE}
-    ai, total = _sum(done, "output", "aiLines"), _sum(done, "output", "totalLines")
+    # weeks whose human lines were counted per keystroke (totalLines null) are left out of the share; in the
+    # week the per-line count began, the AI lines beside the human ones are totalLines - humanLines
+    known = [w["output"] for w in done if w["output"]["totalLines"] is not None]
+    total = sum(o["totalLines"] for o in known)
+    ai = sum(o["totalLines"] - o["humanLines"] if o.get("humanLines") is not None else o["aiLines"] for o in known)
     if not done or total < STAGE_MIN_LINES:
+        if not done:
+            return {**base, "text": f"No complete week yet: a stage is read from the last {STAGE_WEEKS} complete "
+                                    f"weeks ({weeks_needed(0, 1)})."}
         return {**base, "text": f"Not enough code yet to read a stage: it needs {STAGE_MIN_LINES} lines in the "
-                                f"last {STAGE_WEEKS} complete weeks (there were {int(total)})."}
+                                f"last {STAGE_WEEKS} complete weeks (there {'was' if total == 1 else 'were'} "
+                                f"{int(total)})."}
     share = ai / total
     if share < SHARE_FLOOR:
         return {**base, "because": [f"AI wrote {_pct(share)} of your lines"],
@@ -127,7 +141,8 @@ def stage(weeks: Sequence[dict], now: dict) -> dict:
         drift.append(f"you explained {_pct(explained / prompted)} of the AI code you were asked about")
     debt0, debt1 = done[0]["capability"]["debtLines"], done[-1]["capability"]["debtLines"]
     if debt1 > debt0:
-        drift.append(f"unexplained AI code in core and repeatable files grew from {debt0:,} to {debt1:,} lines")
+        drift.append(f"unexplained AI code in core and repeatable files grew from {debt0:,} to "
+                     f"{plural(debt1, 'line')}")
     asked = _sum(done, "capability", "recallAsked")
     ok = _sum(done, "capability", "recallOk")
     if asked and ok / asked < RECALL_LOW:
@@ -135,7 +150,7 @@ def stage(weeks: Sequence[dict], now: dict) -> dict:
     goal = _sum(done, "capability", "goalMinutes")
     focus = _sum(done, "capability", "focusMinutes")
     if goal and focus / goal < FOCUS_LOW:
-        dep.append(f"you worked {round(focus)} of the {round(goal)} no-AI minutes you aimed for")
+        dep.append(f"you worked {round(focus)} of the {plural(round(goal), 'no-AI minute')} you aimed for")
     in_min, in_lines = _sum(done, "capability", "noAiTypingMinutes"), _sum(done, "capability", "noAiTypedLines")
     out_min, out_lines = _sum(done, "capability", "regularTypingMinutes"), _sum(done, "capability", "regularTypedLines")
     if in_min and out_min and out_lines:
@@ -156,7 +171,7 @@ def stage(weeks: Sequence[dict], now: dict) -> dict:
                     f"(`ownwise focus start --minutes {goal_week}`), then compare your velocity in the next report.")
     elif share >= SHARE_STAGE and drift:
         sid, signs = "drift", drift
-        practice = (f"Explain the AI code you kept in core files ({debt:,} lines unexplained now): run "
+        practice = (f"Explain the AI code you kept in core files ({plural(debt, 'line')} unexplained now): run "
                     "`ownwise explain`, or \"Ownwise: Explain Pending\" in VS Code.")
     else:
         sid, signs = "honeymoon", []

@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Sequence
 
+from .words import TERMS, human_lines_note, plural
+
 BARS = "▁▂▃▄▅▆▇█"
 
 
@@ -115,15 +117,21 @@ def render_console(report: dict, console) -> None:
                     num(f["regularVelocity"], 2))
     console.print(per)
 
+    note = human_lines_note(report)
+    if note:
+        console.print(f"[dim]{note}[/dim]")
     now = report["now"]
-    console.print(f"Now: capability debt [bold]{now['debtLines']:,}[/bold] lines (core {now['debtLinesCore']:,}, "
-                  f"repeatable {now['debtLinesRepeatable']:,}); {now['pendingPrompts']} prompts pending; "
-                  f"no-AI {num(now['focusMinutesThisWeek'])} of {num(now['goalMinutes'])} minutes this week; "
-                  f"goal streak {now['streakWeeks']} weeks.")
+    console.print(f"Now: capability debt [bold]{plural(now['debtLines'], 'line')}[/bold] "
+                  f"(core {now['debtLinesCore']:,}, repeatable {now['debtLinesRepeatable']:,}); "
+                  f"{plural(now['pendingPrompts'], 'prompt')} pending; "
+                  f"no-AI {num(now['focusMinutesThisWeek'])} of {plural(now['goalMinutes'], 'minute')} this week; "
+                  f"goal streak {plural(now['streakWeeks'], 'week')}.")
+    console.print(f"[dim]Capability debt: {TERMS['capability debt']}[/dim]")
     p = report["paradox"]
-    console.print(Panel(p["text"], title="Paradox signal", border_style="red" if p["holds"] else "dim"))
+    console.print(Panel(f"{p['text']}\n\n[dim]{TERMS['paradox signal']}[/dim]", title="Paradox signal",
+                        border_style="red" if p["holds"] else "dim"))
     s = report["stage"]
-    body = s["text"]
+    body = f"{s['text']}\n[dim]{TERMS['stage']}[/dim]"
     if s["because"]:
         body += "\n" + "\n".join(f"• {b}" for b in s["because"])
     if s["practice"]:

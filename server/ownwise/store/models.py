@@ -41,6 +41,9 @@ class SnapshotRange(_Model):
     source: str | None = None
     human_modified: bool = False
     event: str
+    #: lines of the AI block the range is part of when stored (prompts/blocks.py's merge_blocks: touching
+    #: ranges and ranges apart by blank lines only form one block); None in snapshots from before it was kept
+    block_lines: int | None = None
 
 
 class Snapshot(_Model):
@@ -234,6 +237,7 @@ class LiveRange(_Model):
     event: str
     lines: int
     human_modified: bool
+    block_lines: int | None = None
 
 
 class ActivityTotal(_Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,8 @@ from .models import (
     SnapshotRange,
 )
 
+#: ``kv`` key: since when human lines are counted once per line ("": always; docs/report.md#human-lines)
+HUMAN_LINES_SINCE = "human_lines_per_line_since"
 _SESSION_JSON = ("files_touched", "ai_lines_by_kind", "ai_lines_by_class")
 _PROMPT_JSON = ("events", "kinds", "sources")
 
@@ -74,7 +77,9 @@ class Store:
     @classmethod
     def open(cls, path: Path | None = None, *, memory: bool = False, now: Now = utc_now) -> tuple[Store, list[str]]:
         db, notes = open_database(path, memory=memory)
-        return cls(db, None if memory else Path(path) if path else None, now=now), notes
+        store = cls(db, None if memory else Path(path) if path else None, now=now)
+        store._mark_human_line_counting()
+        return store, notes
 
     def close(self) -> None:
         self.db.conn.close()
@@ -88,6 +93,27 @@ class Store:
             yield self
 
     # ---------------------------------------------------------------- meta
+    def _mark_human_line_counting(self) -> None:
+        """Note, once, since when human lines are counted per line (docs/report.md#human-lines).
+
+        A database with activity rows already was written by servers that counted every
+        keystroke's lines: those rows cannot be recounted, so the report leaves them out and says
+        so. A new database has none ("": every row counted per line).
+        """
+        if self.get(HUMAN_LINES_SINCE) is not None:
+            return
+        old = self.db.execute("select 1 from activity_minutes where human_lines > 0 limit 1").fetchone()
+        try:
+            with self.atomic():
+                if self.get(HUMAN_LINES_SINCE) is None:  # another window may have written it meanwhile
+                    self.put(HUMAN_LINES_SINCE, iso(self.now()) if old else "")
+        except sqlite3.Error:  # busy or read-only: tried again at the next open
+            pass
+
+    def human_lines_since(self) -> str | None:
+        """Since when human lines are counted once per line (ISO); None: in every row of this database."""
+        return self.get(HUMAN_LINES_SINCE) or None
+
     def schema_version(self) -> int:
         return len(MIGRATIONS.applied(self.db))
 
@@ -448,7 +474,7 @@ class Store:
         """Every stored AI range of every document (from ``attribution_snapshots``), slim."""
         make = LiveRange.model_construct
         return [make(event=r["event"], lines=r["end_line"] - r["start_line"] + 1,
-                     human_modified=bool(r.get("human_modified")))
+                     human_modified=bool(r.get("human_modified")), block_lines=r.get("block_lines"))
                 for (text,) in self.db.execute("select ranges from attribution_snapshots").fetchall()
                 for r in json.loads(text or "[]") if r.get("event")]
 

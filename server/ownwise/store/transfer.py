@@ -31,7 +31,7 @@ from .models import (
     SessionRecord,
     Snapshot,
 )
-from .repo import Store
+from .repo import HUMAN_LINES_SINCE, Store
 
 FORMAT = "ownwise-export"
 VERSION = 1  # keys are only ever added
@@ -109,6 +109,23 @@ def _row(item: dict[str, Any], json_keys: Iterable[str] = ()) -> dict[str, Any]:
     return out
 
 
+def _counted_since(db: Any, kv: list[dict[str, Any]], activity: bool, now: str) -> list[dict[str, Any]]:
+    """Merge the moment human lines began to be counted per line (docs/report.md#older-history): the later
+    of this database's and the export's wins (an export without it but with activity rows was counted per
+    keystroke: then now). Returns the other kv rows."""
+    theirs = next((x for x in kv if x["key"] == HUMAN_LINES_SINCE), None)
+    rest = [x for x in kv if x["key"] != HUMAN_LINES_SINCE]
+    if theirs is None:
+        if not activity:
+            return rest
+        theirs = {"key": HUMAN_LINES_SINCE, "value": json.dumps(now), "updated_at": now}
+    row = db.execute("select value from kv where key = ?", [HUMAN_LINES_SINCE]).fetchone()
+    ours = json.loads(row[0]) if row and row[0] is not None else ""
+    if (json.loads(theirs["value"]) or "") >= (ours or ""):
+        db.table("kv").upsert(theirs, pk="key")
+    return rest
+
+
 def import_data(store: Store, data: Any) -> dict[str, int]:
     """Add an export's rows to ``store`` (one transaction); how many rows each table got."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -170,6 +187,7 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
               for x in items("kv")]
         if not kv and data.get("settings") is not None:  # an export from before kv was exported
             kv = [{"key": "settings", "value": json.dumps(data["settings"]), "updated_at": None}]
+        kv = _counted_since(db, kv, bool(items("activityMinutes")), iso(store.now()))
         keyed("kv", "kv", kv)
     return added
 
