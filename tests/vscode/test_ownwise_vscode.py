@@ -80,11 +80,8 @@ def start(tmp_path, extra_settings=None):
     (ws / "src").mkdir(parents=True)
     (ws / "src" / "engine.py").write_text(ENGINE)
     db = tmp_path / "data" / "ownwise.db"
-    # the first start's walkthrough (VS Code's own setting) only where a test looks at it: it takes the
-    # editor's place while a test opens its file
     settings = {"ownwise.server.pythonPath": PY, "ownwise.prompts.minLines": 1,
-                "editor.inlineSuggest.enabled": True, "workbench.welcomePage.walkthroughs.openOnInstall": False,
-                **(extra_settings or {})}
+                "editor.inlineSuggest.enabled": True, **(extra_settings or {})}
     env = {"OWNWISE_DB": str(db), "FIXTURE_AI_LOG": str(tmp_path / "fixture-ai.log")}
     return ws, db, settings, env
 
