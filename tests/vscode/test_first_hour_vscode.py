@@ -17,10 +17,11 @@ import re
 import sqlite3
 import time
 
-from .harness import focus_editor, open_file, run_command, screenshot
+from .harness import focus_editor, run_command, screenshot
 from .test_ownwise_vscode import (  # noqa: F401 - ownwise_vsix is a fixture
     accept_ai,
     confirm,
+    open_engine,
     ownwise_vsix,
     start,
     start_block,
@@ -125,8 +126,7 @@ def test_a_focus_block_speaks_and_stops_from_its_message_and_its_status_item(tmp
     ws, db, settings, env = start(tmp_path)
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        open_engine(page)
 
         def ai_off() -> bool:
             now = user_settings(server)
@@ -232,8 +232,7 @@ def test_a_saved_answer_is_read_only_and_the_explain_panel_is_back_after_a_reloa
               "faster than a hand-written loop over items")
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        open_engine(page)
         # nothing pending yet: the empty view says when prompts come
         run_command(page, "Ownwise: Explain Pending AI Code")
         doc = page.frame_locator(WEBVIEW).frame_locator(DOCUMENT)

@@ -115,6 +115,18 @@ def accept_ai(page) -> None:
     wait_for_no_ghost_text(page)
 
 
+def open_engine(page) -> None:
+    """Open the sample's core file and wait until the extension shows its class."""
+    open_file(page, "engine.py")
+    until(lambda: "core" in status_text(page), 60, "the extension is up")
+
+
+def accept_counted(page) -> None:
+    """Accept the stand-in AI's completion with Tab and wait until the status bar counts its line."""
+    accept_ai(page)
+    until(lambda: "1 AI" in status_text(page), 15, "the AI line is counted")
+
+
 def test_tab_accept_paste_and_undo_are_attributed_exactly(tmp_path, code_server, vscode_page,
                                                           fixture_ai_vsix, ownwise_vsix):
     ws, db, settings, env = start(tmp_path)
@@ -159,8 +171,7 @@ def test_focus_mode_switches_inline_suggestions_off_and_back(tmp_path, code_serv
     ws, db, settings, env = start(tmp_path)
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        open_engine(page)
 
         start_block(page, "the parser", command="Ownwise: Toggle No-AI Block")
         def off():
@@ -202,10 +213,8 @@ def test_end_session_and_explain_in_the_webview(tmp_path, code_server, vscode_pa
               "faster than a hand-written loop over items")
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
-        accept_ai(page)
-        until(lambda: "1 AI" in status_text(page), 15, "the AI line is counted")
+        open_engine(page)
+        accept_counted(page)
 
         run_command(page, "Ownwise: End Session and Explain")
         toast = page.locator(".notification-toast", has_text="Explain it now?")
@@ -239,8 +248,7 @@ def test_settings_come_back_after_a_crash_mid_block(tmp_path, vscode_tools, vsco
     with start_code_server(vscode_tools, ws, [fixture_ai_vsix, ownwise_vsix], settings, env,
                            base_dir=base) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        open_engine(page)
         start_block(page)
         until(lambda: user_settings(server).get("editor.inlineSuggest.enabled") is False
               and user_settings(server).get("chat.disableAIFeatures") is True, 15, "AI is off")
@@ -286,8 +294,7 @@ def test_a_crashed_server_is_restarted_with_a_message(tmp_path, code_server, vsc
     ws, db, settings, env = start(tmp_path)
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
+        open_engine(page)
         (pid,) = until(lambda: ownwise_server_pids(db), 10, "the server process")
         os.kill(pid, signal.SIGKILL)
         page.locator(".notification-toast", has_text="the server stopped and was restarted").wait_for(timeout=20_000)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .harness import active_tab_label, focus_editor, open_file, run_command, screenshot
-from .test_ownwise_vscode import accept_ai, export, ownwise_vsix, start, status_text, until  # noqa: F401
+from .harness import active_tab_label, focus_editor, run_command, screenshot
+from .test_ownwise_vscode import accept_ai, accept_counted, export, open_engine, ownwise_vsix, start, status_text, until  # noqa: F401
 
 WEBVIEW = "iframe.webview.ready"
 DOCUMENT = "iframe#active-frame"
@@ -77,10 +77,8 @@ def test_show_report_in_a_webview(tmp_path, code_server, vscode_page, fixture_ai
                                              "ownwise.report.weeks": 4})
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
-        accept_ai(page)
-        until(lambda: "1 AI" in status_text(page), 15, "the AI line is counted")
+        open_engine(page)
+        accept_counted(page)
         until(lambda: export(db)["edits"], 15, "the accepted completion is stored")
 
         run_command(page, "Ownwise: Show Report")

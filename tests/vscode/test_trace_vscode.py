@@ -8,8 +8,8 @@ import os
 import subprocess
 import sys
 
-from .harness import ROOT, open_file, run_command, screenshot
-from .test_ownwise_vscode import accept_ai, ownwise_vsix, start, status_text, until  # noqa: F401 (fixture)
+from .harness import ROOT, run_command, screenshot
+from .test_ownwise_vscode import accept_counted, open_engine, ownwise_vsix, start, status_text, until  # noqa: F401 (fixture)
 
 
 def hover_text(page, shot: str | None = None) -> str:
@@ -45,10 +45,8 @@ def test_the_hover_on_an_ai_line_shows_its_kind_and_whether_it_was_explained(tmp
     ws, db, settings, env = start(tmp_path, {"ownwise.trace.gutter": True})
     with code_server(ws, [fixture_ai_vsix, ownwise_vsix], settings, env) as server:
         page = vscode_page(server)
-        open_file(page, "engine.py")
-        until(lambda: "core" in status_text(page), 60, "the extension is up")
-        accept_ai(page)
-        until(lambda: "1 AI" in status_text(page), 15, "the AI line is counted")
+        open_engine(page)
+        accept_counted(page)
         page.keyboard.press("ArrowUp")  # onto the accepted line
         text = until(lambda: hover_text(page, "trace-1-hover-not-explained"), 30, "the hover on the AI line")
         assert "AI code · inline completion" in text and "not explained yet" in text, text
